@@ -1,0 +1,15 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .hmac_token_request import HmacTokenRequest
+from .hmac_token_response import HmacTokenResponse
+from .integration_init_url import IntegrationInitUrl
+from .problem import Problem
+from .problem_error import ProblemError
+
+__all__ = (
+    "HmacTokenRequest",
+    "HmacTokenResponse",
+    "IntegrationInitUrl",
+    "Problem",
+    "ProblemError",
+)

@@ -1,0 +1,90 @@
+"""The slice of the spec that the generated client checks responses against at run time.
+
+openapi-python-client's models accept any JSON they are handed (a wrong type passes, a missing
+field is a `KeyError`). The client's runtime validates each body against the schema the spec
+gives for its status before the models see it, so the schemas travel with the package as data.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from spike_kit.spec import JSON, iter_operations
+
+REDIRECT_TARGET_KEY = "x-spike-redirect-target"
+IDEMPOTENT_KEY = "x-spike-idempotent"
+IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
+
+
+def _redirect_targets(schema: JSON, pointer: str = "") -> list[str]:
+    """JSON pointers of the string fields that a caller will send a browser to."""
+    found: list[str] = []
+    if not isinstance(schema, dict):
+        return found
+    if schema.get(REDIRECT_TARGET_KEY) is True:
+        found.append(pointer)
+    for name, sub in sorted((schema.get("properties") or {}).items()):
+        escaped = name.replace("~", "~0").replace("/", "~1")
+        found.extend(_redirect_targets(sub, f"{pointer}/{escaped}"))
+    return found
+
+
+def _strip_extensions(node: JSON) -> JSON:
+    """Drop `x-` keys and examples: the runtime needs only what validation reads."""
+    if isinstance(node, dict):
+        return {
+            key: _strip_extensions(value)
+            for key, value in node.items()
+            if not key.startswith("x-") and key not in {"example", "examples", "description"}
+        }
+    if isinstance(node, list):
+        return [_strip_extensions(item) for item in node]
+    return node
+
+
+def _first_json_content(content: dict[str, JSON]) -> tuple[str, JSON] | None:
+    for media_type, media in sorted(content.items()):
+        if media_type == "application/json" or media_type.endswith("+json"):
+            return media_type, media.get("schema", {})
+    return None
+
+
+def build_contract_table(document: dict[str, JSON]) -> dict[str, Any]:
+    """The operations, with each documented response's media type and schema."""
+    operations = []
+    for path, method, operation in iter_operations(document):
+        responses: dict[str, Any] = {}
+        for status, response in sorted((operation.get("responses") or {}).items()):
+            entry: dict[str, Any] = {"content_type": None, "schema": None, "redirect_targets": []}
+            found = _first_json_content(response.get("content") or {})
+            if found is not None:
+                media_type, schema = found
+                entry = {
+                    "content_type": media_type,
+                    "schema": _strip_extensions(schema),
+                    "redirect_targets": _redirect_targets(schema),
+                }
+            responses[str(status).upper()] = entry
+        body = operation.get("requestBody", {})
+        body_found = _first_json_content(body.get("content") or {})
+        operations.append(
+            {
+                "operation_id": operation.get("operationId"),
+                "method": method.upper(),
+                "idempotent": method in IDEMPOTENT_METHODS or operation.get(IDEMPOTENT_KEY) is True,
+                "path": path,
+                "request_schema": _strip_extensions(body_found[1]) if body_found else None,
+                "responses": responses,
+            }
+        )
+    return {
+        "api_version": document.get("info", {}).get("version"),
+        "servers": [server.get("url") for server in document.get("servers", [])],
+        "operations": operations,
+    }
+
+
+def render_contract_table(document: dict[str, JSON]) -> str:
+    """Deterministic JSON text, so regeneration is byte-identical."""
+    return json.dumps(build_contract_table(document), indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,59 @@
+"""Where the repository keeps each part of the contract.
+
+Tooling that edits or compares the repository (regeneration, drift, compatibility) works on a
+checkout, found from the working directory, so the same commands work in CI and for people.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from attrs import frozen
+
+
+class RepositoryNotFoundError(Exception):
+    """Raised when no Spike contract kit checkout contains the working directory."""
+
+
+@frozen
+class RepoLayout:
+    """The files of one checkout of the kit."""
+
+    root: Path
+
+    @property
+    def spec(self) -> Path:
+        return self.root / "openapi" / "spike.yaml"
+
+    @property
+    def generator_dir(self) -> Path:
+        return self.root / "openapi" / "generator"
+
+    @property
+    def generator_config(self) -> Path:
+        return self.generator_dir / "config.yml"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.generator_dir / "templates"
+
+    @property
+    def runtime_dir(self) -> Path:
+        return self.generator_dir / "runtime"
+
+    @property
+    def generated_dir(self) -> Path:
+        return self.root / "generated"
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> RepoLayout:
+        """Walk up from `start` (default: the working directory) to the kit's checkout."""
+        here = (start or Path.cwd()).resolve()
+        for candidate in (here, *here.parents):
+            if (candidate / "openapi" / "spike.yaml").is_file() and (
+                candidate / "openapi" / "generator"
+            ).is_dir():
+                return cls(candidate)
+        raise RepositoryNotFoundError(
+            f"no Spike contract kit checkout (openapi/spike.yaml) at or above {here}"
+        )

@@ -1,0 +1,82 @@
+"""Loading the contract and resolving its local `$ref`s.
+
+The spec is small and self-contained, so a local resolver is enough; an external or cyclic
+reference is a spec error worth a clear message rather than support.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+JSON = Any
+
+
+class SpecError(Exception):
+    """Raised when the spec cannot be read or uses a construct the kit does not support."""
+
+
+def load_spec(path: Path) -> dict[str, JSON]:
+    """Read a YAML or JSON OpenAPI document into plain Python data."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"cannot read spec {path}: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise SpecError(f"{path} does not hold an OpenAPI document (top level is not a mapping)")
+    return data
+
+
+def resolve_pointer(document: JSON, pointer: str) -> JSON:
+    """Follow a local JSON pointer such as `#/components/schemas/Problem`."""
+    if not pointer.startswith("#"):
+        raise SpecError(f"only local references are supported, got {pointer!r}")
+    node = document
+    for raw in pointer.lstrip("#").split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise SpecError(f"reference {pointer!r} points at nothing")
+    return node
+
+
+def dereference(document: JSON, node: JSON, _seen: tuple[str, ...] = ()) -> JSON:
+    """Return `node` with every local `$ref` replaced by a copy of its target."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            if ref in _seen:
+                raise SpecError(f"cyclic reference {ref!r} is not supported")
+            target = dereference(document, resolve_pointer(document, ref), (*_seen, ref))
+            siblings = {k: dereference(document, v, _seen) for k, v in node.items() if k != "$ref"}
+            return {**target, **siblings} if siblings else target
+        return {key: dereference(document, value, _seen) for key, value in node.items()}
+    if isinstance(node, list):
+        return [dereference(document, item, _seen) for item in node]
+    return node
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def iter_operations(document: JSON) -> list[tuple[str, str, dict[str, JSON]]]:
+    """Every operation as (path template, lower-case method, dereferenced operation)."""
+    operations = []
+    for path, item in sorted((document.get("paths") or {}).items()):
+        item = dereference(document, item)
+        shared = item.get("parameters", [])
+        for method in HTTP_METHODS:
+            if method in item:
+                operation = dict(item[method])
+                operation["parameters"] = [*shared, *operation.get("parameters", [])]
+                operations.append((path, method, operation))
+    return operations

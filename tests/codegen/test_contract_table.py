@@ -1,0 +1,44 @@
+"""The response table shipped with the client is derived faithfully from the spec."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spike_kit.codegen.contract_table import build_contract_table
+from spike_kit.spec import load_spec
+from tests.codegen.conftest import REPO
+
+
+def _operation(table: dict[str, Any], operation_id: str) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [
+        op for op in table["operations"] if op["operation_id"] == operation_id
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_every_spec_operation_and_status_is_in_the_table() -> None:
+    spec = load_spec(REPO.spec)
+    table = build_contract_table(spec)
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            entry = _operation(table, operation["operationId"])
+            assert entry["path"] == path
+            assert entry["method"] == method.upper()
+            assert set(entry["responses"]) == {str(s).upper() for s in operation["responses"]}
+
+
+def test_redirect_targets_and_idempotence_come_from_the_spec_extensions() -> None:
+    table = build_contract_table(load_spec(REPO.spec))
+    init_url = _operation(table, "getIntegrationInitUrl")
+    assert init_url["responses"]["200"]["redirect_targets"] == ["/path"]
+    assert init_url["idempotent"] is True
+    assert _operation(table, "exchangeHmacToken")["idempotent"] is True
+
+
+def test_refs_are_resolved_and_annotations_dropped() -> None:
+    table = build_contract_table(load_spec(REPO.spec))
+    schema = _operation(table, "getIntegrationInitUrl")["responses"]["404"]["schema"]
+    assert "$ref" not in str(schema)
+    assert "x-spike" not in str(schema)
+    assert schema["properties"]["status"]["type"] == "integer"
