@@ -1,0 +1,72 @@
+"""What a mock Spike server is configured with; every field has a documented default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from attrs import field, frozen
+
+DEFAULT_APPLICATION_ID = 9999
+DEFAULT_HMAC_KEY = "spike-mock-hmac-key-0123456789"
+"""The mock's well-known key for application 9999. A test value, public by design."""
+DEFAULT_STATIC_TOKEN = "spike-mock-token"  # noqa: S105 - a public test token of the mock
+"""A bearer token the mock always accepts (as application 9999, user `mock-user`)."""
+DEFAULT_REDIRECT_HOSTS = ("example.com", "localhost", "127.0.0.1")
+DEFAULT_REDIRECT_URL = "https://example.com/spike/{provider_slug}/{application_user_id}"
+
+
+def bundled_spec_path() -> Path:
+    """The spec shipped inside the kit's wheel (pyproject's force-include), or, when running
+    from a source checkout, the repository's own `openapi/spike.yaml`."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "data" / "spike.yaml"
+    return packaged if packaged.is_file() else package.parents[1] / "openapi" / "spike.yaml"
+
+
+def _frozenset(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
+@frozen
+class MockSettings:
+    """Settings of one mock server.
+
+    applications: application id -> HMAC key accepted by `POST /auth/hmac`.
+    static_tokens: bearer tokens accepted without an exchange.
+    redirect_hosts: the application's allow-list of redirect domains (subdomains included).
+    default_redirect_url: where users return without `redirect_uri`; may hold the placeholders
+        `{application_user_id}`, `{provider_slug}` and `{provider_user_id}`.
+    token_ttl: seconds an issued token lives before 401 `expired jwt`.
+    seed: makes integration codes and the signing secret reproducible.
+    public_url: scheme and host for the URLs the mock hands out; default: the request's own.
+    faults: whether the `X-Spike-Mock-Fault` header is obeyed.
+    max_flows: integration codes kept at once (oldest dropped), so memory stays flat.
+    spec_path: the contract to serve; default the one bundled with the kit.
+    """
+
+    applications: Mapping[int, str] = field(
+        factory=lambda: {DEFAULT_APPLICATION_ID: DEFAULT_HMAC_KEY}
+    )
+    static_tokens: frozenset[str] = field(
+        default=frozenset({DEFAULT_STATIC_TOKEN}), converter=_frozenset
+    )
+    redirect_hosts: frozenset[str] = field(
+        default=frozenset(DEFAULT_REDIRECT_HOSTS), converter=_frozenset
+    )
+    default_redirect_url: str = DEFAULT_REDIRECT_URL
+    token_ttl: float = 3600.0
+    seed: int = 0
+    public_url: str | None = None
+    faults: bool = True
+    max_flows: int = 10_000
+    spec_path: Path = field(factory=bundled_spec_path)
+
+    def __repr__(self) -> str:
+        """Keys and tokens are test values, but they still stay out of logs by habit."""
+        return (
+            f"MockSettings(applications={sorted(self.applications)}, "
+            f"static_tokens=<{len(self.static_tokens)}>, "
+            f"redirect_hosts={sorted(self.redirect_hosts)}, "
+            f"seed={self.seed}, faults={self.faults})"
+        )
