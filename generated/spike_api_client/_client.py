@@ -37,6 +37,10 @@ def _as_hosts(value: Any) -> frozenset[str]:
     return frozenset(str(host).lower() for host in value)
 
 
+_POOL_ARGS = ("limits", "http1", "http2", "proxy", "cert", "local_address", "uds")
+"""`httpx_args` keys that configure connections, which httpx takes only on a transport."""
+
+
 @define
 class _Pool:
     """The connections that a client shares with its `with_options` copies."""
@@ -133,14 +137,29 @@ class Client:
         return self.with_options(timeout=timeout)
 
     # httpx clients ----------------------------------------------------------------------
+    def _split_httpx_args(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(client arguments, connection-pool arguments) out of `httpx_args`.
+
+        The client always hands httpx its own transport, and httpx ignores `limits`, `http2`,
+        `proxy` and the like once a transport is given; so those go to the pool instead of
+        being dropped without a word.
+        """
+        client_args = dict(self._httpx_args)
+        pool_args = {key: client_args.pop(key) for key in _POOL_ARGS if key in client_args}
+        return client_args, pool_args
+
     def _inner_sync(self) -> httpx.BaseTransport:
         if self._pool.sync is None:
-            self._pool.sync = self._transport or httpx.HTTPTransport(verify=self._verify_ssl)
+            self._pool.sync = self._transport or httpx.HTTPTransport(
+                verify=self._verify_ssl, **self._split_httpx_args()[1]
+            )
         return self._pool.sync
 
     def _inner_async(self) -> httpx.AsyncBaseTransport:
         if self._pool.async_ is None:
-            self._pool.async_ = self._async_transport or httpx.AsyncHTTPTransport(verify=self._verify_ssl)
+            self._pool.async_ = self._async_transport or httpx.AsyncHTTPTransport(
+                verify=self._verify_ssl, **self._split_httpx_args()[1]
+            )
         return self._pool.async_
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
@@ -159,7 +178,7 @@ class Client:
                 timeout=self._timeout,
                 follow_redirects=self._follow_redirects,
                 transport=SpikeTransport(self._inner_sync(), self.settings),
-                **self._httpx_args,
+                **self._split_httpx_args()[0],
             )
         return self._client
 
@@ -178,7 +197,7 @@ class Client:
                 timeout=self._timeout,
                 follow_redirects=self._follow_redirects,
                 transport=AsyncSpikeTransport(self._inner_async(), self.settings),
-                **self._httpx_args,
+                **self._split_httpx_args()[0],
             )
         return self._async_client
 

@@ -227,13 +227,13 @@ def test_problem_echoing_the_token_is_scrubbed(call: Call) -> None:
         ),
         (
             httpx.Response(200, json={"path": GOOD_BODY["path"]}),
-            "'provider_slug' is a required property",
+            '"provider_slug" is a required property',
         ),
         (
             httpx.Response(200, json={**GOOD_BODY, "provider_slug": 7}),
-            "/provider_slug: 7 is not of type 'string'",
+            '/provider_slug: 7 is not of type "string"',
         ),
-        (httpx.Response(200, json=[GOOD_BODY]), "is not of type 'object'"),
+        (httpx.Response(200, json=[GOOD_BODY]), 'is not of type "object"'),
         (httpx.Response(204), "status 204"),
         (httpx.Response(302, headers={"location": "https://example.com"}), "status 302"),
     ],

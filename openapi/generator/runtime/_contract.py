@@ -12,14 +12,14 @@ import ipaddress
 import json
 import re
 from collections.abc import Iterable, Mapping
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from attrs import frozen
-from jsonschema import Draft202012Validator
+from jsonschema_rs import Draft202012Validator
 
 _TABLE_FILE = "_contract_table.json"
 
@@ -129,10 +129,10 @@ def schema_violation(rule: ResponseRule, body: Any) -> str | None:
     """The first way `body` breaks the rule's schema, said with where and what, or None."""
     if rule.validator is None:
         return None
-    error = next(iter(rule.validator.iter_errors(body)), None)
-    if error is None:
+    if rule.validator.is_valid(body):  # the common case: no error objects are built at all
         return None
-    where = "/" + "/".join(str(part) for part in error.absolute_path)
+    error = next(iter(rule.validator.iter_errors(body)))
+    where = "/" + "/".join(str(part) for part in error.instance_path)
     return f"{where if where != '/' else 'body'}: {error.message}"
 
 
@@ -146,6 +146,7 @@ def _pointer_value(document: Any, pointer: str) -> Any:
     return node
 
 
+@lru_cache(maxsize=256)
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True

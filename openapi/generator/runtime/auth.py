@@ -11,7 +11,7 @@ import hashlib
 import hmac
 
 import httpx
-from jsonschema import Draft202012Validator
+from jsonschema_rs import Draft202012Validator
 
 from ._contract import CONTRACT
 from ._exceptions import ContractError, InvalidInputError
@@ -39,7 +39,7 @@ _VALIDATOR = _request_validator()
 def _check(field_values: dict[str, object]) -> None:
     """Validate the fields we were given against the contract, ignoring the signature."""
     for error in _VALIDATOR.iter_errors({**field_values, "signature": "0" * 64}):
-        where = "/".join(str(part) for part in error.absolute_path) or "request"
+        where = "/".join(str(part) for part in error.instance_path) or "request"
         raise InvalidInputError(f"{where}: {error.message}")
 
 

@@ -1,0 +1,66 @@
+"""The mock in its own process, for benchmarks and gates that must not share a GIL with it."""
+
+from __future__ import annotations
+
+import selectors
+import signal
+import subprocess
+import sys
+from types import TracebackType
+
+
+class MockProcess:
+    """`python -m spike_kit.mock` on a free port of 127.0.0.1; stopped by its own PID on exit."""
+
+    def __init__(
+        self,
+        *extra_args: str,
+        ready_within: float = 20.0,
+        stop_signal: signal.Signals = signal.SIGTERM,
+    ) -> None:
+        self._args = [sys.executable, "-m", "spike_kit.mock", "--port", "0", *extra_args]
+        self._ready_within = ready_within
+        self._stop_signal = stop_signal
+        self._process: subprocess.Popen[str] | None = None
+        self.base_url = ""
+
+    def start(self) -> MockProcess:
+        process = subprocess.Popen(
+            self._args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        self._process = process
+        assert process.stdout is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            ready = selector.select(timeout=self._ready_within)
+        line = process.stdout.readline().strip() if ready else ""
+        if not line.startswith("spike-mock ready on "):
+            self.stop()
+            raise RuntimeError(f"spike-mock did not become ready: {line or 'no output'}")
+        self.base_url = line.rsplit(" ", 1)[-1]
+        return self
+
+    def stop(self) -> tuple[int | None, str]:
+        """Stop by signal (SIGTERM unless told), kill after 10 s; (exit status, stderr)."""
+        process, self._process = self._process, None
+        if process is None:
+            return None, ""
+        if process.poll() is None:
+            process.send_signal(self._stop_signal)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        _, stderr = process.communicate(timeout=10)
+        return process.returncode, stderr
+
+    def __enter__(self) -> MockProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
