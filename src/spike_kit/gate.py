@@ -69,22 +69,26 @@ def default_checks(layout: RepoLayout, reports: Path) -> list[Check]:
             )
         )
     checks.append(Check("drift: generated/", _python(str(layout.root / "scripts" / "drift"))))
-    checks.append(
-        Check(
-            "client: contract tests",
-            _python(
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                str(layout.root / "contract_tests" / "client"),
-                f"--junitxml={reports / 'client.xml'}",
-            ),
-            junit="client.xml",
-        )
-    )
+    checks.append(_pytest_check("client: contract tests", layout, reports, "client"))
+    checks.append(_pytest_check("server: schemathesis vs mock", layout, reports, "server"))
     return checks
+
+
+def _pytest_check(name: str, layout: RepoLayout, reports: Path, suite: str) -> Check:
+    """One folder of `contract_tests/`, with its own JUnit report."""
+    return Check(
+        name,
+        _python(
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(layout.root / "contract_tests" / suite),
+            f"--junitxml={reports / f'{suite}.xml'}",
+        ),
+        junit=f"{suite}.xml",
+    )
 
 
 def _count_cases(path: Path) -> int | None:

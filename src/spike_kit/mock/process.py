@@ -40,6 +40,10 @@ class MockProcess:
         self.base_url = line.rsplit(" ", 1)[-1]
         return self
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
     def stop(self) -> tuple[int | None, str]:
         """Stop by signal (SIGTERM unless told), kill after 10 s; (exit status, stderr)."""
         process, self._process = self._process, None

@@ -1,0 +1,35 @@
+"""Schemathesis, every check, against a real mock on a free port of 127.0.0.1.
+
+The in-process run proves the application; this one proves what uvicorn puts on the wire
+(framing, headers, content types), which is what other teams' services actually meet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from schemathesis import Case
+
+from contract_tests.spec_data import SPEC_PATH
+from spike_kit.mock import MockServer, MockSettings
+from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
+
+
+@pytest.fixture(scope="module")
+def mock_server() -> Iterator[MockServer]:
+    with MockServer(MockSettings(public_url="http://localhost")) as server:
+        yield server
+
+
+schema = schemathesis.openapi.from_path(SPEC_PATH)
+
+
+@schema.parametrize()
+def test_mock_over_http_conforms_to_the_spec(case: Case[Any], mock_server: MockServer) -> None:
+    case.call_and_validate(
+        base_url=mock_server.base_url,
+        headers={"Authorization": f"Bearer {DEFAULT_STATIC_TOKEN}"},
+    )
