@@ -51,6 +51,8 @@ class ParameterRule:
     required: bool
     validator: Draft202012Validator
     schema_type: str | None
+    allow_empty: bool = False
+    """OpenAPI's `allowEmptyValue` (query only); false unless the spec says so."""
 
 
 @frozen
@@ -123,6 +125,7 @@ def compile_rules(document: dict[str, JSON]) -> dict[str, OperationRules]:
                     required=bool(parameter.get("required", False)),
                     validator=Draft202012Validator(schema, format_checker=_FORMATS),
                     schema_type=schema.get("type") if isinstance(schema.get("type"), str) else None,
+                    allow_empty=bool(parameter.get("allowEmptyValue", False)),
                 )
             )
         body = dereference(document, operation.get("requestBody", {}))
@@ -168,6 +171,9 @@ def check_parameters(
         if raw is None:
             if rule.required:
                 issues.append(Issue("required parameter is missing", location))
+            continue
+        if raw == "" and rule.location == "query" and not rule.allow_empty:
+            issues.append(Issue("an empty value is not allowed", location, raw))
             continue
         value = _coerce(raw, rule.schema_type)
         found = _schema_issues(rule.validator, value, location)
