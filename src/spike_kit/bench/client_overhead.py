@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -94,6 +95,17 @@ async def async_rates(base_url: str, calls: int, concurrency: int) -> tuple[floa
         return await timed(plain_one), client_rate
 
 
+def _pin_apart(server_pid: int | None) -> bool:
+    """Server on the first core, this process on the others, where the OS allows it, so the
+    two do not take turns on one core and blur the figures."""
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if server_pid is None or len(cores) < 2:
+        return False
+    os.sched_setaffinity(server_pid, {cores[0]})
+    os.sched_setaffinity(0, set(cores[1:]))
+    return True
+
+
 def _report(label: str, rounds: list[tuple[float, float]]) -> None:
     plain = statistics.median(p for p, _ in rounds)
     client = statistics.median(c for _, c in rounds)
@@ -114,13 +126,18 @@ def main(argv: list[str] | None = None) -> int:
     sync_rounds: list[tuple[float, float]] = []
     async_rounds: list[tuple[float, float]] = []
     with MockProcess("--no-faults") as mock:
+        pinned = _pin_apart(mock.pid)
         for _ in range(args.rounds):
             sync_rounds.append(sync_rates(mock.base_url, args.calls))
             async_rounds.append(
                 asyncio.run(async_rates(mock.base_url, args.calls, args.concurrency))
             )
 
-    print(f"{args.calls} calls x {args.rounds} rounds against spike-mock on 127.0.0.1, medians")
+    where = "mock and client pinned to different cores" if pinned else "cores shared"
+    print(
+        f"{args.calls} calls x {args.rounds} rounds against spike-mock on 127.0.0.1 "
+        f"({where}), medians"
+    )
     print("| mode | plain httpx calls/s | spike_api_client calls/s | client overhead |")
     print("| --- | ---: | ---: | ---: |")
     _report("sync, sequential", sync_rounds)
