@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
@@ -23,24 +21,9 @@ BODY = json.dumps({"provider_slug": "garmin", "path": "https://example.com/conse
 SERVER_DELAY = 0.4
 
 
-class _Slow(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        assert isinstance(self.server, LocalServer)
-        self.server.paths.append(self.path)
-        time.sleep(SERVER_DELAY)
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(BODY)))
-        self.end_headers()
-        self.wfile.write(BODY)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet."""
-
-
 @pytest.fixture
 def slow() -> Iterator[LocalServer]:
-    with serve(_Slow) as server:
+    with serve(BODY, delay=SERVER_DELAY) as server:
         yield server
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 from spike_api_client import APITimeoutError
@@ -15,23 +14,9 @@ from tests.local_http import LocalServer, serve
 STALL_SECONDS = 1.5
 
 
-class _StallingHandler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        assert isinstance(self.server, LocalServer)
-        self.server.paths.append(self.path)
-        time.sleep(STALL_SECONDS)
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep test output clean."""
-
-
 @pytest.fixture
 def slow_server() -> Iterator[LocalServer]:
-    with serve(_StallingHandler) as server:
+    with serve(b"{}", delay=STALL_SECONDS) as server:
         yield server
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,9 +40,16 @@ def settings() -> MockSettings:
     return MockSettings(public_url="http://localhost")
 
 
+@contextlib.contextmanager
+def in_process(settings: MockSettings) -> Iterator[httpx.Client]:
+    """A plain httpx client on a fresh mock, in-process; closed (with its helper thread) after."""
+    transport = SyncASGITransport(create_app(settings))
+    with httpx.Client(transport=transport, base_url="http://localhost") as client:
+        yield client
+
+
 @pytest.fixture
 def http(settings: MockSettings) -> Iterator[httpx.Client]:
     """A plain httpx client on the mock, in-process."""
-    transport = SyncASGITransport(create_app(settings))
-    with httpx.Client(transport=transport, base_url="http://localhost") as client:
+    with in_process(settings) as client:
         yield client

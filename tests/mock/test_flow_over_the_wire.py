@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -19,23 +18,10 @@ from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY
 from tests.local_http import LocalServer, serve
 
 
-class _Landing(BaseHTTPRequestHandler):
-    """The application's redirect URL: records where the user came back to."""
-
-    def do_GET(self) -> None:
-        assert isinstance(self.server, LocalServer)
-        self.server.paths.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"welcome back")
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet."""
-
-
 @pytest.fixture
 def landing() -> Iterator[LocalServer]:
-    with serve(_Landing) as server:
+    """The application's redirect URL: records where the user came back to."""
+    with serve(b"welcome back", content_type="text/plain") as server:
         yield server
 
 

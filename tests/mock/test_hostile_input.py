@@ -10,16 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spike_kit.mock import MockSettings, create_app
-from spike_kit.mock.transports import SyncASGITransport
-from tests.mock.conftest import AUTH
+from spike_kit.mock import MockSettings
+from tests.mock.conftest import AUTH, in_process
 
 
 @pytest.fixture(scope="module")
 def http() -> Iterator[httpx.Client]:
     """One in-process client for all examples (hypothesis reruns the body, not the fixture)."""
-    transport = SyncASGITransport(create_app(MockSettings(public_url="http://localhost")))
-    with httpx.Client(transport=transport, base_url="http://localhost") as client:
+    with in_process(MockSettings(public_url="http://localhost")) as client:
         yield client
 
 

@@ -88,6 +88,8 @@ class MockState:
     flows: OrderedDict[str, Flow]
     faults: FaultLedger
     rng: random.Random
+    static_identity: Identity
+    """Who a static token signs in as: the lowest application id, user `mock-user`."""
 
     @classmethod
     def build(cls, settings: MockSettings) -> MockState:
@@ -111,6 +113,7 @@ class MockState:
             flows=OrderedDict(),
             faults=FaultLedger(),
             rng=random.Random(settings.seed),
+            static_identity=Identity(min(settings.applications, default=0), STATIC_USER),
         )
 
     def new_flow(self, flow: Flow) -> str:
@@ -136,7 +139,7 @@ def authenticate(state: MockState, request: Request) -> Identity | JSONResponse:
         return problem(401, "malformed authorization header")
     token = token.strip()
     if token in state.settings.static_tokens:
-        return Identity(next(iter(sorted(state.settings.applications)), 0), STATIC_USER)
+        return state.static_identity
     try:
         identity = state.issuer.verify(token)
     except TokenError as exc:
@@ -144,13 +147,6 @@ def authenticate(state: MockState, request: Request) -> Identity | JSONResponse:
     if identity.application_id not in state.settings.applications:
         return problem(401, "application not found")
     return identity
-
-
-def _needs_auth(state: MockState, operation_id: str) -> bool:
-    rules = state.rules[operation_id]
-    operation = state.spec["paths"][rules.path][rules.method.lower()]
-    security = operation.get("security", state.spec.get("security", []))
-    return bool(security)
 
 
 # Business rules ---------------------------------------------------------------------------
@@ -311,12 +307,12 @@ def endpoint(operation_id: str) -> Callable[[Request], Awaitable[Response]]:
         faulted = await _play_fault(state, request)
         if faulted is not None:
             return faulted
-        if _needs_auth(state, operation_id):
+        rules = state.rules[operation_id]
+        if rules.secured:
             identity = authenticate(state, request)
             if isinstance(identity, JSONResponse):
                 return identity
             request.scope["spike.identity"] = identity
-        rules = state.rules[operation_id]
         query: dict[str, list[str]] = {}
         for name, value in request.query_params.multi_items():
             query.setdefault(name, []).append(value)

@@ -63,6 +63,8 @@ class OperationRules:
     parameters: tuple[ParameterRule, ...]
     body_required: bool
     body_validators: Mapping[str, Draft202012Validator] = field(factory=dict)
+    secured: bool = True
+    """Whether the operation asks for credentials (its `security`, else the document's)."""
 
 
 def _coerce(raw: str, schema_type: str | None) -> Any:
@@ -140,6 +142,7 @@ def compile_rules(document: dict[str, JSON]) -> dict[str, OperationRules]:
             parameters=tuple(parameters),
             body_required=bool(body.get("required", False)),
             body_validators=validators,
+            secured=bool(operation.get("security", document.get("security", []))),
         )
     return rules
 
