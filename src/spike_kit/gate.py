@@ -69,6 +69,14 @@ def default_checks(layout: RepoLayout, reports: Path) -> list[Check]:
             )
         )
     checks.append(Check("drift: generated/", _python(str(layout.root / "scripts" / "drift"))))
+    checks.append(
+        Check(
+            "compat: vs base",
+            _python(
+                str(layout.root / "scripts" / "compat"), "--json", str(reports / "compat.json")
+            ),
+        )
+    )
     checks.append(_pytest_check("client: contract tests", layout, reports, "client"))
     checks.append(_pytest_check("server: schemathesis vs mock", layout, reports, "server"))
     return checks

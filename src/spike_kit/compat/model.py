@@ -1,0 +1,58 @@
+"""What the compatibility check finds: one `Change` per difference, judged for old clients."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from attrs import frozen
+
+
+class Severity(enum.Enum):
+    """How a difference affects a client built from the old spec."""
+
+    BREAKING = "breaking"
+    COMPATIBLE = "compatible"
+    DOCUMENTATION = "documentation"
+
+
+@frozen
+class Change:
+    """One difference between the base spec and the new one.
+
+    `pointer` is a JSON pointer into the new spec (into the old one for something removed),
+    through the operation that uses it even when the schema sits in `components`, because an
+    operation is what a client calls.
+    """
+
+    severity: Severity
+    pointer: str
+    message: str
+    example: object = None
+    """A generated value that shows the break, when the property check found it."""
+
+    @property
+    def breaking(self) -> bool:
+        return self.severity is Severity.BREAKING
+
+
+def escape(token: str) -> str:
+    """One JSON-pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def join(pointer: str, *tokens: str | int) -> str:
+    return pointer + "".join(f"/{escape(str(token))}" for token in tokens)
+
+
+def first_difference(old: Any, new: Any, pointer: str) -> str:
+    """Where two documents first differ, for a readable pointer on a text-only change."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new), key=str):
+            if old.get(key) != new.get(key):
+                return first_difference(old.get(key), new.get(key), join(pointer, key))
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a != b:
+                return first_difference(a, b, join(pointer, index))
+    return pointer or "/"

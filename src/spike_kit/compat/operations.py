@@ -1,0 +1,336 @@
+"""The rule list: every difference between two specs that a client of the old one can meet.
+
+Walks servers, operations, security, parameters, request bodies and responses, with every
+`$ref` resolved, and hands each pair of schemas to `schemas.compare_schemas` in the right
+direction. Pointers name the operation a client calls, so a change to a shared component is
+reported at every operation it reaches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from spike_kit.compat.model import Change, Severity, first_difference, join
+from spike_kit.compat.schemas import Direction, compare_schemas, strip_annotations
+from spike_kit.spec import dereference, iter_operations
+
+Operation = dict[str, Any]
+
+
+def diff_specs(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Change]:
+    """Every difference, judged for a client generated from `old_doc`."""
+    if old_doc == new_doc:
+        return []
+    changes = list(_servers(old_doc, new_doc))
+    changes.extend(_models(old_doc, new_doc))
+    old_ops = _operations(old_doc)
+    new_ops = _operations(new_doc)
+    for key in sorted(set(old_ops) | set(new_ops)):
+        if key not in new_ops:
+            path, method, _ = old_ops[key]
+            at = join("", "paths", path, method)
+            changes.append(
+                Change(Severity.BREAKING, at, f"operation {method.upper()} {path} removed")
+            )
+        elif key not in old_ops:
+            path, method, _ = new_ops[key]
+            at = join("", "paths", path, method)
+            changes.append(
+                Change(Severity.COMPATIBLE, at, f"new operation {method.upper()} {path}")
+            )
+        else:
+            changes.extend(_operation(old_doc, new_doc, old_ops[key], new_ops[key]))
+    if not changes and strip_annotations(old_doc) == strip_annotations(new_doc):
+        changes.append(
+            Change(Severity.DOCUMENTATION, first_difference(old_doc, new_doc, ""), "text changed")
+        )
+    elif not changes:
+        changes.append(
+            Change(
+                Severity.COMPATIBLE,
+                first_difference(old_doc, new_doc, ""),
+                "spec changed where no client rule looks",
+            )
+        )
+    return changes
+
+
+def path_shape(path: str) -> str:
+    """A path template with its parameter names blanked: renaming a path parameter is a
+    parameter change, not a new operation."""
+    return re.sub(r"\{[^/{}]+\}", "{}", path)
+
+
+def _operations(doc: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str, Operation]]:
+    return {
+        (method, path_shape(path)): (path, method, operation)
+        for path, method, operation in iter_operations(doc)
+    }
+
+
+def _servers(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Iterator[Change]:
+    old_urls = [server.get("url") for server in old_doc.get("servers") or []]
+    new_urls = [server.get("url") for server in new_doc.get("servers") or []]
+    if old_urls[:1] != new_urls[:1]:
+        yield Change(
+            Severity.BREAKING,
+            "/servers/0/url",
+            f"default server {old_urls[:1]} -> {new_urls[:1]}: clients call another base URL",
+        )
+    elif old_urls != new_urls:
+        yield Change(Severity.COMPATIBLE, "/servers", "other servers listed")
+
+
+def _model_names(doc: dict[str, Any]) -> set[str]:
+    """Component schemas that become classes of the generated client (objects)."""
+    schemas = (doc.get("components") or {}).get("schemas") or {}
+    return {
+        name
+        for name, schema in schemas.items()
+        if isinstance(schema, dict) and (schema.get("type") == "object" or "properties" in schema)
+    }
+
+
+def _models(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Iterator[Change]:
+    old_names, new_names = _model_names(old_doc), _model_names(new_doc)
+    for name in sorted(old_names - new_names):
+        yield Change(
+            Severity.BREAKING,
+            join("", "components", "schemas", name),
+            f"schema `{name}` removed or renamed: the generated model class goes with it",
+        )
+    for name in sorted(new_names - old_names):
+        yield Change(
+            Severity.COMPATIBLE,
+            join("", "components", "schemas", name),
+            f"new schema `{name}`: a new model class",
+        )
+
+
+def _operation(
+    old_doc: dict[str, Any],
+    new_doc: dict[str, Any],
+    old_entry: tuple[str, str, Operation],
+    new_entry: tuple[str, str, Operation],
+) -> Iterator[Change]:
+    _, _, old = old_entry
+    path, method, new = new_entry
+    at = join("", "paths", path, method)
+    if old.get("operationId") != new.get("operationId"):
+        yield Change(
+            Severity.BREAKING,
+            join(at, "operationId"),
+            f"operationId {old.get('operationId')!r} -> {new.get('operationId')!r}: "
+            "the generated function moves to another module",
+        )
+    yield from _security(old_doc, new_doc, old, new, at)
+    yield from _parameters(old, new, at)
+    yield from _request_body(old.get("requestBody"), new.get("requestBody"), at)
+    yield from _responses(old.get("responses") or {}, new.get("responses") or {}, at)
+    old_text, new_text = _own_fields(old), _own_fields(new)
+    if old_text != new_text:
+        yield Change(
+            Severity.DOCUMENTATION,
+            first_difference(old_text, new_text, at),
+            "operation text changed",
+        )
+
+
+def _own_fields(operation: Operation) -> Operation:
+    """An operation's own text, without the parts compared on their own."""
+    compared = ("parameters", "requestBody", "responses", "security", "operationId")
+    return {key: value for key, value in operation.items() if key not in compared}
+
+
+def _security(
+    old_doc: dict[str, Any],
+    new_doc: dict[str, Any],
+    old: Operation,
+    new: Operation,
+    at: str,
+) -> Iterator[Change]:
+    old_alternatives = _requirements(old_doc, old)
+    new_alternatives = _requirements(new_doc, new)
+    schemes_old = dereference(
+        old_doc, (old_doc.get("components") or {}).get("securitySchemes") or {}
+    )
+    schemes_new = dereference(
+        new_doc, (new_doc.get("components") or {}).get("securitySchemes") or {}
+    )
+    where = join(at, "security")
+    for alternative in old_alternatives:
+        if not any(candidate <= alternative for candidate in new_alternatives):
+            shown = " + ".join(sorted(alternative)) or "no credentials"
+            yield Change(
+                Severity.BREAKING, where, f"security changed: a client sending {shown} is refused"
+            )
+    if old_alternatives != new_alternatives and all(
+        any(candidate <= alternative for candidate in new_alternatives)
+        for alternative in old_alternatives
+    ):
+        yield Change(Severity.COMPATIBLE, where, "security relaxed")
+    used = set().union(*old_alternatives) & set().union(*new_alternatives)
+    for name in sorted(used):
+        if strip_annotations(schemes_old.get(name)) != strip_annotations(schemes_new.get(name)):
+            yield Change(
+                Severity.BREAKING,
+                join("", "components", "securitySchemes", name),
+                f"security scheme `{name}` changed how credentials are sent",
+            )
+
+
+def _requirements(doc: dict[str, Any], operation: Operation) -> set[frozenset[str]]:
+    declared = operation.get("security", doc.get("security"))
+    if not declared:
+        return {frozenset()}
+    return {frozenset(requirement) for requirement in declared}
+
+
+def _parameter_key(parameter: dict[str, Any]) -> tuple[str, str]:
+    name = str(parameter.get("name"))
+    return str(parameter.get("in")), name.lower() if parameter.get("in") == "header" else name
+
+
+def _parameters(old: Operation, new: Operation, at: str) -> Iterator[Change]:
+    old_params = {_parameter_key(p): (i, p) for i, p in enumerate(old.get("parameters") or [])}
+    new_params = {_parameter_key(p): (i, p) for i, p in enumerate(new.get("parameters") or [])}
+    for key in sorted(set(old_params) | set(new_params)):
+        where, name = key
+        label = f"{where} parameter `{name}`"
+        if key not in new_params:
+            index, _ = old_params[key]
+            yield Change(
+                Severity.BREAKING,
+                join(at, "parameters", index),
+                f"{label} removed: clients still send it (and their generated call takes it)",
+            )
+            continue
+        index, parameter = new_params[key]
+        pointer = join(at, "parameters", index)
+        required = bool(parameter.get("required")) or where == "path"
+        if key not in old_params:
+            if required:
+                yield Change(Severity.BREAKING, pointer, f"new required {label}")
+            else:
+                yield Change(Severity.COMPATIBLE, pointer, f"new optional {label}")
+            continue
+        _, before = old_params[key]
+        was_required = bool(before.get("required")) or where == "path"
+        if required and not was_required:
+            yield Change(Severity.BREAKING, join(pointer, "required"), f"{label} made required")
+        elif was_required and not required:
+            yield Change(Severity.COMPATIBLE, join(pointer, "required"), f"{label} made optional")
+        for keyword in ("style", "explode", "allowEmptyValue"):
+            if before.get(keyword) != parameter.get(keyword):
+                yield Change(
+                    Severity.BREAKING,
+                    join(pointer, keyword),
+                    f"{label}: {keyword} {before.get(keyword)!r} -> {parameter.get(keyword)!r}"
+                    " changes how it is sent",
+                )
+        yield from compare_schemas(
+            before.get("schema"),
+            parameter.get("schema"),
+            join(pointer, "schema"),
+            Direction.REQUEST,
+        )
+
+
+def _request_body(old: Any, new: Any, at: str) -> Iterator[Change]:
+    pointer = join(at, "requestBody")
+    if old is None and new is None:
+        return
+    if new is None:
+        yield Change(Severity.BREAKING, pointer, "request body removed")
+        return
+    if old is None:
+        severity = Severity.BREAKING if new.get("required") else Severity.COMPATIBLE
+        yield Change(
+            severity,
+            pointer,
+            f"new {'required' if new.get('required') else 'optional'} request body",
+        )
+        return
+    if new.get("required") and not old.get("required"):
+        yield Change(Severity.BREAKING, join(pointer, "required"), "request body made required")
+    yield from _each_schema(
+        old.get("content") or {},
+        new.get("content") or {},
+        join(pointer, "content"),
+        Direction.REQUEST,
+        gone=(Severity.BREAKING, "request media type {} no longer accepted"),
+        added=(Severity.COMPATIBLE, "request media type {} now accepted"),
+    )
+
+
+def _each_schema(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    at: str,
+    direction: Direction,
+    *,
+    gone: tuple[Severity, str],
+    added: tuple[Severity, str],
+) -> Iterator[Change]:
+    """Compare two maps of schema holders (media types, headers) key by key."""
+    for key in sorted(set(old) | set(new)):
+        where = join(at, key)
+        if key not in new:
+            yield Change(gone[0], where, gone[1].format(key))
+        elif key not in old:
+            yield Change(added[0], where, added[1].format(key))
+        else:
+            yield from compare_schemas(
+                old[key].get("schema"), new[key].get("schema"), join(where, "schema"), direction
+            )
+
+
+def covering_status(responses: dict[str, Any], status: str) -> str | None:
+    """The key of `responses` that documents `status`: exact, then its range, then default."""
+    if status in responses:
+        return status
+    family = f"{status[:1]}XX"
+    if status[:1].isdigit() and family in responses:
+        return family
+    return "default" if "default" in responses else None
+
+
+def _responses(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Change]:
+    for status in sorted(set(old) | set(new)):
+        where = join(at, "responses", status)
+        if status not in new:
+            if covering_status(new, status) is None:
+                yield Change(Severity.COMPATIBLE, where, f"response {status} no longer documented")
+            continue
+        covering = covering_status(old, status)
+        if covering is None:
+            success = status[:1] in ("1", "2", "3")
+            yield Change(
+                Severity.BREAKING if success else Severity.COMPATIBLE,
+                where,
+                f"new response {status}"
+                + (": old clients treat it as an undocumented status" if success else ""),
+            )
+            continue
+        yield from _response(old[covering], new[status], where)
+
+
+def _response(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Change]:
+    yield from _each_schema(
+        old.get("content") or {},
+        new.get("content") or {},
+        join(at, "content"),
+        Direction.RESPONSE,
+        gone=(Severity.COMPATIBLE, "response media type {} no longer sent"),
+        added=(Severity.BREAKING, "response media type {} is new to old clients"),
+    )
+    yield from _each_schema(
+        {name.lower(): value for name, value in (old.get("headers") or {}).items()},
+        {name.lower(): value for name, value in (new.get("headers") or {}).items()},
+        join(at, "headers"),
+        Direction.RESPONSE,
+        gone=(Severity.BREAKING, "response header {} removed"),
+        added=(Severity.COMPATIBLE, "new response header {}"),
+    )

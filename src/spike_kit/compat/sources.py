@@ -1,0 +1,112 @@
+"""Where the two specs come from: the working tree, a file, or a git revision.
+
+The default base is what a reviewer means by "this change": on a branch, its merge-base with
+`main`; on `main` itself, the last release tag; failing both, the previous commit.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import yaml
+from attrs import frozen
+
+from spike_kit.paths import RepoLayout
+from spike_kit.spec import SpecError, load_spec
+
+SPEC_IN_REPO = "openapi/spike.yaml"
+CONFIG_IN_REPO = "openapi/generator/config.yml"
+RELEASE_TAGS = ("v[0-9]*", "spike-api-client-v[0-9]*")
+
+
+class SourceError(Exception):
+    """Raised when a base or head spec cannot be found or read."""
+
+
+@frozen
+class SpecSource:
+    """One side of the comparison: the spec and, when known, the client version it made."""
+
+    label: str
+    spec: dict[str, Any] | None
+    client_version: str | None
+
+
+def _git(layout: RepoLayout, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "-C", str(layout.root), *args],  # noqa: S607 - the git a person would run
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _version_from_config(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        config = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    version = config.get("package_version_override") if isinstance(config, dict) else None
+    return str(version) if version is not None else None
+
+
+def working_tree(layout: RepoLayout) -> SpecSource:
+    config = layout.generator_config
+    text = config.read_text(encoding="utf-8") if config.is_file() else None
+    return SpecSource("working tree", load_spec(layout.spec), _version_from_config(text))
+
+
+def from_file(path: Path) -> SpecSource:
+    return SpecSource(str(path), load_spec(path), None)
+
+
+def from_git(layout: RepoLayout, ref: str) -> SpecSource:
+    """The spec and client version at `ref`; a revision without a spec yields `spec=None`."""
+    resolved = _git(layout, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if resolved.returncode != 0:
+        raise SourceError(f"{ref!r} is neither a file nor a git revision of {layout.root}")
+    commit = resolved.stdout.strip()
+    label = f"{ref} ({commit[:12]})"
+    spec_text = _git(layout, "show", f"{commit}:{SPEC_IN_REPO}")
+    config_text = _git(layout, "show", f"{commit}:{CONFIG_IN_REPO}")
+    version = _version_from_config(config_text.stdout if config_text.returncode == 0 else None)
+    if spec_text.returncode != 0:
+        return SpecSource(label, None, version)
+    try:
+        spec = yaml.safe_load(spec_text.stdout)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{SPEC_IN_REPO} at {label} is not valid YAML: {exc}") from None
+    if not isinstance(spec, dict):
+        raise SpecError(f"{SPEC_IN_REPO} at {label} does not hold an OpenAPI document")
+    return SpecSource(label, spec, version)
+
+
+def default_base(layout: RepoLayout) -> str | None:
+    """The revision to compare against when none is given, or None outside git history."""
+    head = _git(layout, "rev-parse", "--verify", "--quiet", "HEAD")
+    if head.returncode != 0:
+        return None
+    for main in ("main", "origin/main"):
+        tip = _git(layout, "rev-parse", "--verify", "--quiet", main)
+        if tip.returncode == 0 and tip.stdout != head.stdout:
+            base = _git(layout, "merge-base", "HEAD", main)
+            if base.returncode == 0 and base.stdout.strip() != head.stdout.strip():
+                return base.stdout.strip()
+    for pattern in RELEASE_TAGS:
+        tag = _git(layout, "describe", "--tags", "--abbrev=0", f"--match={pattern}", "HEAD")
+        if tag.returncode == 0:
+            return tag.stdout.strip()
+    parent = _git(layout, "rev-parse", "--verify", "--quiet", "HEAD~1")
+    return "HEAD~1" if parent.returncode == 0 else None
+
+
+def resolve_base(layout: RepoLayout, base: str | None) -> SpecSource | None:
+    """The base to compare against: a file when `base` names one, else a git revision."""
+    if base is not None and Path(base).is_file():
+        return from_file(Path(base))
+    ref = base if base is not None else default_base(layout)
+    return None if ref is None else from_git(layout, ref)

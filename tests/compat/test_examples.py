@@ -1,0 +1,83 @@
+"""The property check finds breaks by example, and stays quiet on compatible changes."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import jsonschema
+
+from spike_kit.compat.examples import check_examples
+from spike_kit.spec import dereference
+
+Spec = dict[str, Any]
+INIT = "/paths/~1providers~1{provider_slug}~1integration~1init_url/get"
+
+
+def _pair(spec: Spec, mutate: Any) -> tuple[Spec, Spec]:
+    old = dereference(spec, spec)
+    raw = copy.deepcopy(spec)
+    mutate(raw)
+    return old, dereference(raw, raw)
+
+
+def test_response_field_made_optional_is_shown_by_a_response_without_it(spec_copy: Spec) -> None:
+    """Spec rule: IntegrationInitUrl requires provider_slug; a new spec that drops the
+    requirement allows responses an old client refuses."""
+    old, new = _pair(
+        spec_copy,
+        lambda s: s["components"]["schemas"]["IntegrationInitUrl"].update(required=["path"]),
+    )
+    (finding,) = [
+        f for f in check_examples(old, new, max_examples=50) if "responses/200" in f.pointer
+    ]
+    assert finding.breaking
+    assert isinstance(finding.example, dict)
+    assert "provider_slug" not in finding.example
+    old_schema = old["components"]["schemas"]["IntegrationInitUrl"]
+    assert not jsonschema.Draft202012Validator(old_schema).is_valid(finding.example)
+
+
+def test_request_type_change_is_shown_by_an_old_request(spec_copy: Spec) -> None:
+    """Spec rule: HmacTokenRequest.application_id is an integer; making it a string refuses
+    every request an old client sends."""
+    old, new = _pair(
+        spec_copy,
+        lambda s: s["components"]["schemas"]["HmacTokenRequest"]["properties"][
+            "application_id"
+        ].update(type="string"),
+    )
+    findings = [f for f in check_examples(old, new, max_examples=50) if "requestBody" in f.pointer]
+    assert len(findings) == 1
+    example = findings[0].example
+    assert isinstance(example, dict)
+    assert isinstance(example["application_id"], int)
+
+
+def test_removed_query_parameter_is_shown_by_a_call_that_uses_it(spec_copy: Spec) -> None:
+    def drop_state(s: Spec) -> None:
+        op = s["paths"]["/providers/{provider_slug}/integration/init_url"]["get"]
+        op["parameters"] = [p for p in op["parameters"] if p.get("name") != "state"]
+
+    old, new = _pair(spec_copy, drop_state)
+    findings = [
+        f for f in check_examples(old, new, max_examples=50) if f.pointer == f"{INIT}/parameters"
+    ]
+    assert len(findings) == 1
+    example = findings[0].example
+    assert isinstance(example, dict)
+    assert "query.state" in example
+
+
+def test_compatible_changes_give_no_example(spec_copy: Spec) -> None:
+    """Wider request limits and a new optional response field break nothing by example."""
+
+    def widen(s: Spec) -> None:
+        op = s["paths"]["/providers/{provider_slug}/integration/init_url"]["get"]
+        for parameter in op["parameters"]:
+            if parameter.get("name") == "state":
+                parameter["schema"]["maxLength"] = 8192
+        s["components"]["schemas"]["IntegrationInitUrl"]["properties"]["note"] = {"type": "string"}
+
+    old, new = _pair(spec_copy, widen)
+    assert check_examples(old, new, max_examples=50) == []
