@@ -7,11 +7,13 @@ from typing import Any
 import schemathesis
 from schemathesis import Case
 
+from contract_tests.bearer import use_bearer_token
 from contract_tests.spec_data import SPEC_PATH
 from spike_kit.mock import MockSettings, create_app
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
 
 schema = schemathesis.openapi.from_path(SPEC_PATH)
+use_bearer_token(schema, DEFAULT_STATIC_TOKEN)
 schema.app = create_app(MockSettings(public_url="http://localhost"))
 
 
@@ -19,4 +21,4 @@ schema.app = create_app(MockSettings(public_url="http://localhost"))
 def test_mock_conforms_to_the_spec(case: Case[Any]) -> None:
     """Every operation, positive and negative data: status codes, content types, headers,
     response schemas, negative data rejected, auth enforced (schemathesis' full check set)."""
-    case.call_and_validate(headers={"Authorization": f"Bearer {DEFAULT_STATIC_TOKEN}"})
+    case.call_and_validate()

@@ -13,6 +13,7 @@ import pytest
 import schemathesis
 from schemathesis import Case
 
+from contract_tests.bearer import use_bearer_token
 from contract_tests.spec_data import SPEC_PATH
 from spike_kit.mock import MockServer, MockSettings
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
@@ -25,11 +26,9 @@ def mock_server() -> Iterator[MockServer]:
 
 
 schema = schemathesis.openapi.from_path(SPEC_PATH)
+use_bearer_token(schema, DEFAULT_STATIC_TOKEN)
 
 
 @schema.parametrize()
 def test_mock_over_http_conforms_to_the_spec(case: Case[Any], mock_server: MockServer) -> None:
-    case.call_and_validate(
-        base_url=mock_server.base_url,
-        headers={"Authorization": f"Bearer {DEFAULT_STATIC_TOKEN}"},
-    )
+    case.call_and_validate(base_url=mock_server.base_url)

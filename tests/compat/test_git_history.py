@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -30,7 +31,12 @@ def repo(tmp_path: Path) -> RepoLayout:
     root = tmp_path / "kit"
     (root / "openapi" / "generator").mkdir(parents=True)
     shutil.copy(KIT.spec, root / "openapi" / "spike.yaml")
-    shutil.copy(KIT.generator_config, root / "openapi" / "generator" / "config.yml")
+    config = re.sub(
+        r"package_version_override: \S+",
+        "package_version_override: 0.1.0",
+        KIT.generator_config.read_text(),
+    )
+    (root / "openapi" / "generator" / "config.yml").write_text(config)
     _git(root.parent, "init", "--quiet", "--initial-branch=main", str(root))
     _git(root, "config", "user.email", "kit@example.com")
     _git(root, "config", "user.name", "Kit Tests")

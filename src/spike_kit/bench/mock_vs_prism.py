@@ -11,16 +11,13 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN, bundled_spec_path
+from spike_kit.prism import PrismProcess
 
 REQUEST = "/providers/garmin/integration/init_url?state=bench"
 
@@ -30,25 +27,6 @@ def _tool(name: str, given: str | None) -> str:
     if not found:
         raise SystemExit(f"{name} not found: pass --{name} PATH (tox -e bench-mock installs it)")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_until_serving(url: str, within: float) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, headers={"Authorization": f"Bearer {DEFAULT_STATIC_TOKEN}"}, timeout=1)
-        except httpx.TransportError:
-            time.sleep(0.2)
-        else:
-            return
-    raise SystemExit(f"no answer from {url} within {within:.0f} s")
 
 
 def rss_mib(pid: int | None) -> float:
@@ -133,20 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if ours["non2xx"] + again["non2xx"] + ours["errors"] + again["errors"] == 0 else 1
     prism = _tool("prism", args.prism)
 
-    port = _free_port()
-    command = [prism, "mock", "-h", "127.0.0.1", "-p", str(port), str(args.spec)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}{REQUEST}"
-        _wait_until_serving(url, 60)
-        theirs = load(autocannon, url, args.connections, args.seconds)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    with PrismProcess(prism, args.spec, silent=False) as server:
+        server.start(REQUEST)
+        theirs = load(autocannon, f"{server.base_url}{REQUEST}", args.connections, args.seconds)
 
     print(
         f"autocannon, {args.connections} connections, {args.seconds} s per server, "

@@ -5,10 +5,6 @@ and looks instead. Requests generated from the old spec must validate against th
 (an old client's call still works); responses generated from the new spec must validate against
 the old one (an old client still reads the answer). Each finding comes with its value, shrunk
 by hypothesis to the smallest that shows the break.
-
-Values come from schemathesis' JSON Schema strategies (pinned with schemathesis): the
-standalone hypothesis-jsonschema 0.23.1 fails on every object schema with the hypothesis that
-schemathesis needs.
 """
 
 from __future__ import annotations
@@ -17,14 +13,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
-import jsonschema_rs
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample, Unsatisfiable
-from schemathesis.core.errors import InvalidSchema, UnsupportedSchema
-from schemathesis.generation.jsonschema.builder import build
 
 from spike_kit.compat.model import Change, Severity, join
 from spike_kit.compat.operations import covering_status, path_shape
+from spike_kit.generation import GenerationError, from_schema
 from spike_kit.spec import iter_operations
 
 DEFAULT_EXAMPLES = 100
@@ -122,8 +116,8 @@ def _counterexample(produced_by: Any, checked_by: Any, max_examples: int) -> Any
     if produced_by == checked_by:
         return _NONE
     try:
-        strategy = build(produced_by, draft=jsonschema_rs.Draft202012, formats={})
-    except (InvalidSchema, UnsupportedSchema):
+        strategy = from_schema(produced_by)
+    except GenerationError:
         return _NONE  # the rule list reports what it can of a schema nothing can generate
     validator = jsonschema.Draft202012Validator(checked_by)
     try:

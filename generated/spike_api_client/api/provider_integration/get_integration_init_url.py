@@ -123,8 +123,10 @@ def sync_detailed(
             the application's
             allow-list of redirect domains in the admin console (this stops open redirects);
             mobile deep links are allowed. Defaults to the application's redirect URL.
-        state (str | Unset): Any string; handed back to `redirect_uri` as the `state` query
-            parameter.
+        state (str | Unset): Any non-empty string; handed back to `redirect_uri` as the `state`
+            query
+            parameter. Leave it out rather than send it empty: OpenAPI query parameters
+            refuse empty values unless they declare `allowEmptyValue`.
         provider_user_id (str | Unset): The user's id at the provider. Required by providers whose
             entry in
             `x-spike-providers` says `requires_provider_user_id` (Ultrahuman: the user's email).
@@ -174,8 +176,10 @@ def sync(
             the application's
             allow-list of redirect domains in the admin console (this stops open redirects);
             mobile deep links are allowed. Defaults to the application's redirect URL.
-        state (str | Unset): Any string; handed back to `redirect_uri` as the `state` query
-            parameter.
+        state (str | Unset): Any non-empty string; handed back to `redirect_uri` as the `state`
+            query
+            parameter. Leave it out rather than send it empty: OpenAPI query parameters
+            refuse empty values unless they declare `allowEmptyValue`.
         provider_user_id (str | Unset): The user's id at the provider. Required by providers whose
             entry in
             `x-spike-providers` says `requires_provider_user_id` (Ultrahuman: the user's email).
@@ -220,8 +224,10 @@ async def asyncio_detailed(
             the application's
             allow-list of redirect domains in the admin console (this stops open redirects);
             mobile deep links are allowed. Defaults to the application's redirect URL.
-        state (str | Unset): Any string; handed back to `redirect_uri` as the `state` query
-            parameter.
+        state (str | Unset): Any non-empty string; handed back to `redirect_uri` as the `state`
+            query
+            parameter. Leave it out rather than send it empty: OpenAPI query parameters
+            refuse empty values unless they declare `allowEmptyValue`.
         provider_user_id (str | Unset): The user's id at the provider. Required by providers whose
             entry in
             `x-spike-providers` says `requires_provider_user_id` (Ultrahuman: the user's email).
@@ -269,8 +275,10 @@ async def asyncio(
             the application's
             allow-list of redirect domains in the admin console (this stops open redirects);
             mobile deep links are allowed. Defaults to the application's redirect URL.
-        state (str | Unset): Any string; handed back to `redirect_uri` as the `state` query
-            parameter.
+        state (str | Unset): Any non-empty string; handed back to `redirect_uri` as the `state`
+            query
+            parameter. Leave it out rather than send it empty: OpenAPI query parameters
+            refuse empty values unless they declare `allowEmptyValue`.
         provider_user_id (str | Unset): The user's id at the provider. Required by providers whose
             entry in
             `x-spike-providers` says `requires_provider_user_id` (Ultrahuman: the user's email).

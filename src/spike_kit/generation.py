@@ -1,0 +1,54 @@
+"""Hypothesis strategies for the values a JSON Schema of the spec admits.
+
+One place for the one private API the kit leans on: schemathesis' JSON Schema strategy builder
+(pinned with schemathesis). The standalone hypothesis-jsonschema 0.23.1 fails on every object
+schema with the hypothesis that schemathesis needs ("'many' object has no attribute 'more'").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema_rs
+from hypothesis import strategies as st
+from schemathesis.core.errors import InvalidSchema, UnsupportedSchema
+from schemathesis.generation.jsonschema.builder import build
+
+_INTEGER_FORMATS = {"int32": 2**31, "int64": 2**63}
+"""OpenAPI's integer formats, as bounds: JSON Schema tools ignore them, servers do not."""
+
+
+def _with_format_bounds(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_with_format_bounds(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    bounded = {key: _with_format_bounds(value) for key, value in node.items()}
+    limit = _INTEGER_FORMATS.get(str(node.get("format")))
+    if limit is not None:
+        bounded["minimum"] = max(bounded.get("minimum", -limit), -limit)
+        bounded["maximum"] = min(bounded.get("maximum", limit - 1), limit - 1)
+    return bounded
+
+
+class GenerationError(Exception):
+    """Raised when no values can be generated for a schema."""
+
+
+def from_schema(
+    schema: Any, formats: Mapping[str, st.SearchStrategy[str]] | None = None
+) -> st.SearchStrategy[Any]:
+    """Values valid under `schema` (JSON Schema 2020-12, `$ref`s already resolved).
+
+    `formats` gives strategies for string formats; a format without one is not enforced.
+    Integer formats (`int32`, `int64`) are kept as bounds.
+    """
+    try:
+        return build(
+            _with_format_bounds(schema),
+            draft=jsonschema_rs.Draft202012,
+            formats=dict(formats or {}),
+        )
+    except (InvalidSchema, UnsupportedSchema) as exc:
+        raise GenerationError(f"cannot generate values for this schema: {exc}") from None
