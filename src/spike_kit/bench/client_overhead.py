@@ -2,10 +2,10 @@
 
 Both sides call the mock, run in its own process on 127.0.0.1, with the same bearer token and
 query, and parse the JSON body; the client also validates the body against the contract,
-checks the redirect host and runs its retry and logging wrapper. Rounds alternate between the
-two sides so that drift of the machine hits both alike. The figures are the medians over the
-rounds; the overhead is the median of each round's own ratio, since server and client share
-this machine's cores and a single round can be off by 10% either way.
+checks the redirect host and runs its retry and logging wrapper. Small batches alternate
+between the two sides (and which goes first), so that drift of the machine hits both alike; the
+overhead is the median of the batches' own ratios, with the middle half of them beside it,
+since a single batch on a shared 2-core machine can be off by 10% either way.
 """
 
 from __future__ import annotations
@@ -18,25 +18,54 @@ import time
 from collections.abc import Awaitable, Callable
 
 import httpx
+from attrs import frozen
 from spike_api_client import AuthenticatedClient
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
 
+
+@frozen
+class Pair:
+    """Seconds that one batch took on each side."""
+
+    plain: float
+    client: float
+
+    @property
+    def overhead_percent(self) -> float:
+        return (self.client / self.plain - 1) * 100
+
+
 SLUG = "garmin"
 PARAMS = {"state": "bench-state"}
 HEADERS = {"Authorization": f"Bearer {DEFAULT_STATIC_TOKEN}"}
 
 
-def _rate(calls: int, run: Callable[[], None]) -> float:
+def _seconds(run: Callable[[], None]) -> float:
     started = time.perf_counter()
     run()
-    return calls / (time.perf_counter() - started)
+    return time.perf_counter() - started
 
 
-def sync_rates(base_url: str, calls: int) -> tuple[float, float]:
-    """(plain httpx, client) calls per second, one call after another."""
+def _paired(plain: Callable[[], float], client: Callable[[], float], batches: int) -> list[Pair]:
+    """Alternate the two sides batch by batch, swapping which goes first each time, so that
+    drift of the machine (frequency, noisy neighbours) lands on both sides alike."""
+    pairs = []
+    for batch in range(batches):
+        if batch % 2:
+            client_s = client()
+            plain_s = plain()
+        else:
+            plain_s = plain()
+            client_s = client()
+        pairs.append(Pair(plain_s, client_s))
+    return pairs
+
+
+def sync_pairs(base_url: str, calls: int, batches: int) -> list[Pair]:
+    """Seconds per batch of `calls` sequential calls, plain httpx beside the client."""
     url = f"{base_url}/providers/{SLUG}/integration/init_url"
     with (
         httpx.Client(headers=HEADERS) as http,
@@ -57,12 +86,11 @@ def sync_rates(base_url: str, calls: int) -> tuple[float, float]:
 
         plain()  # warm both connection pools
         generated()
-        client_rate = _rate(calls, generated)  # the client goes first: no head start for it
-        return _rate(calls, plain), client_rate
+        return _paired(lambda: _seconds(plain), lambda: _seconds(generated), batches)
 
 
-async def async_rates(base_url: str, calls: int, concurrency: int) -> tuple[float, float]:
-    """(plain httpx, client) calls per second with `concurrency` calls in flight."""
+async def async_pairs(base_url: str, calls: int, batches: int, concurrency: int) -> list[Pair]:
+    """Seconds per batch of `calls` calls with `concurrency` in flight, both sides."""
     url = f"{base_url}/providers/{SLUG}/integration/init_url"
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with (
@@ -87,12 +115,19 @@ async def async_rates(base_url: str, calls: int, concurrency: int) -> tuple[floa
             started = time.perf_counter()
             for _ in range(calls // concurrency):
                 await asyncio.gather(*(one() for _ in range(concurrency)))
-            return (calls // concurrency * concurrency) / (time.perf_counter() - started)
+            return time.perf_counter() - started
 
         await timed(plain_one)  # warm up both pools
         await timed(generated_one)
-        client_rate = await timed(generated_one)
-        return await timed(plain_one), client_rate
+        pairs = []
+        for batch in range(batches):
+            first, second = (
+                (plain_one, generated_one) if batch % 2 == 0 else (generated_one, plain_one)
+            )
+            a = await timed(first)
+            b = await timed(second)
+            pairs.append(Pair(a, b) if first is plain_one else Pair(b, a))
+        return pairs
 
 
 def _pin_apart(server_pid: int | None) -> bool:
@@ -106,40 +141,41 @@ def _pin_apart(server_pid: int | None) -> bool:
     return True
 
 
-def _report(label: str, rounds: list[tuple[float, float]]) -> None:
-    plain = statistics.median(p for p, _ in rounds)
-    client = statistics.median(c for _, c in rounds)
-    overhead = statistics.median((p / c - 1) * 100 for p, c in rounds)
-    spread = ", ".join(f"{(p / c - 1) * 100:+.0f}%" for p, c in rounds)
-    print(f"| {label} | {plain:,.0f} | {client:,.0f} | {overhead:+.1f}% (rounds: {spread}) |")
+def _report(label: str, calls: int, pairs: list[Pair]) -> None:
+    plain = statistics.median(calls / pair.plain for pair in pairs)
+    client = statistics.median(calls / pair.client for pair in pairs)
+    overheads = sorted(pair.overhead_percent for pair in pairs)
+    quartiles = statistics.quantiles(overheads, n=4) if len(overheads) > 1 else overheads * 3
+    print(
+        f"| {label} | {plain:,.0f} | {client:,.0f} | {statistics.median(overheads):+.1f}% "
+        f"(middle half {quartiles[0]:+.1f}% to {quartiles[2]:+.1f}%, {len(pairs)} batches) |"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=2000, help="calls per round (default 2000)")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds per side (default 5)")
+    parser.add_argument("--calls", type=int, default=256, help="calls per batch (default 256)")
+    parser.add_argument("--batches", type=int, default=20, help="batches per side (default 20)")
     parser.add_argument("--concurrency", type=int, default=64, help="async calls in flight")
     args = parser.parse_args(argv)
-    if args.calls < args.concurrency or args.rounds < 1:
-        parser.error("--calls must be at least --concurrency, --rounds at least 1")
+    if args.calls < args.concurrency or not 1 <= args.batches <= 1000 or args.calls > 100_000:
+        parser.error(
+            "--calls must be at least --concurrency (and at most 100000), --batches 1..1000"
+        )
 
-    sync_rounds: list[tuple[float, float]] = []
-    async_rounds: list[tuple[float, float]] = []
     with MockProcess("--no-faults") as mock:
         pinned = _pin_apart(mock.pid)
-        for _ in range(args.rounds):
-            sync_rounds.append(sync_rates(mock.base_url, args.calls))
-            async_rounds.append(
-                asyncio.run(async_rates(mock.base_url, args.calls, args.concurrency))
-            )
+        sync = sync_pairs(mock.base_url, args.calls, args.batches)
+        async_ = asyncio.run(async_pairs(mock.base_url, args.calls, args.batches, args.concurrency))
 
     where = "mock and client pinned to different cores" if pinned else "cores shared"
     print(
-        f"{args.calls} calls x {args.rounds} rounds against spike-mock on 127.0.0.1 "
-        f"({where}), medians"
+        f"{args.batches} alternating batches of {args.calls} calls per side against spike-mock "
+        f"on 127.0.0.1 ({where}); medians per batch"
     )
     print("| mode | plain httpx calls/s | spike_api_client calls/s | client overhead |")
     print("| --- | ---: | ---: | ---: |")
-    _report("sync, sequential", sync_rounds)
-    _report(f"async, {args.concurrency} in flight", async_rounds)
+    _report("sync, sequential", args.calls, sync)
+    calls = args.calls // args.concurrency * args.concurrency
+    _report(f"async, {args.concurrency} in flight", calls, async_)
     return 0
