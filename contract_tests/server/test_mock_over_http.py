@@ -15,8 +15,9 @@ from schemathesis import Case
 
 from contract_tests.bearer import use_bearer_token
 from contract_tests.spec_data import SPEC_PATH
+from spike_kit.gate_hooks import sign_exchanges
 from spike_kit.mock import MockServer, MockSettings
-from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
+from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY, DEFAULT_STATIC_TOKEN
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +28,7 @@ def mock_server() -> Iterator[MockServer]:
 
 schema = schemathesis.openapi.from_path(SPEC_PATH)
 use_bearer_token(schema, DEFAULT_STATIC_TOKEN)
+sign_exchanges(schema, DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY)
 
 
 @schema.parametrize()

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from attrs import frozen
 
+from spike_kit import gate_hooks
 from spike_kit.paths import RepoLayout
 
 TOKEN_ENV = "SPIKE_GATE_TOKEN"  # noqa: S105 - the name of a variable, not a token
@@ -235,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     layout = RepoLayout.find()
     reports = args.reports.resolve()
     reports.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SCHEMATHESIS_HOOKS": "spike_kit.gate_hooks"}
     if args.base_url:
         if not env.get(TOKEN_ENV):
             parser.error(f"--base-url needs the server's bearer token in ${TOKEN_ENV}")
@@ -255,7 +256,9 @@ def main(argv: list[str] | None = None) -> int:
             verdict = run_check(check, layout, reports, env)
             verdicts.append(verdict)
             if not verdict.passed:
-                shown = _scrub(verdict.output.rstrip(), env.get(TOKEN_ENV, ""))
+                shown = verdict.output.rstrip()
+                for secret in (env.get(TOKEN_ENV, ""), env.get(gate_hooks.KEY_ENV, "")):
+                    shown = _scrub(shown, secret)
                 print(f"--- {check.name} failed ---\n{shown}\n", flush=True)
     print(render_summary(verdicts))
     failed = [v.check.name for v in verdicts if not v.passed]
@@ -274,8 +277,14 @@ def _target(base_url: str | None, env: dict[str, str]) -> Iterator[Target]:
         yield Target(base_url.rstrip("/"), live=True)
         return
     from spike_kit.mock.process import MockProcess
-    from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
+    from spike_kit.mock.settings import (
+        DEFAULT_APPLICATION_ID,
+        DEFAULT_HMAC_KEY,
+        DEFAULT_STATIC_TOKEN,
+    )
 
     with MockProcess("--no-faults", "--public-url", "http://localhost") as mock:
         env[TOKEN_ENV] = DEFAULT_STATIC_TOKEN
+        env[gate_hooks.APPLICATION_ENV] = str(DEFAULT_APPLICATION_ID)
+        env[gate_hooks.KEY_ENV] = DEFAULT_HMAC_KEY
         yield Target(mock.base_url, live=False)

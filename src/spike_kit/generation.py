@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from schemathesis.core.errors import InvalidSchema, UnsupportedSchema
 from schemathesis.generation.jsonschema.builder import build
 
-_INTEGER_FORMATS = {"int32": 2**31, "int64": 2**63}
-"""OpenAPI's integer formats, as bounds: JSON Schema tools ignore them, servers do not."""
+from spike_kit.spec import INTEGER_FORMATS
 
 
 def _with_format_bounds(node: Any) -> Any:
@@ -25,7 +24,7 @@ def _with_format_bounds(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     bounded = {key: _with_format_bounds(value) for key, value in node.items()}
-    limit = _INTEGER_FORMATS.get(str(node.get("format")))
+    limit = INTEGER_FORMATS.get(str(node.get("format")))
     if limit is not None:
         bounded["minimum"] = max(bounded.get("minimum", -limit), -limit)
         bounded["maximum"] = min(bounded.get("maximum", limit - 1), limit - 1)

@@ -53,6 +53,8 @@ def test_unknown_application_gets_401(http: httpx.Client) -> None:
         (_body(application_id="9999"), "body.application_id"),
         (_body(signature="ABC"), "body.signature"),
         (_body(extra=1), "body"),
+        (_body(uts=2**63), "body.uts"),  # format int64, found by the gate's signed exchanges
+        (_body(application_id=2**63), "body.application_id"),
         ({"application_id": 9999}, "body"),
     ],
 )

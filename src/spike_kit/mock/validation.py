@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from attrs import field, frozen
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 
-from spike_kit.spec import JSON, dereference, iter_operations
+from spike_kit.spec import JSON, dereference, iter_operations, openapi_format_checker
 
-_FORMATS = FormatChecker()
+_FORMATS = openapi_format_checker()
 
 
 @_FORMATS.checks("uri", raises=ValueError)
@@ -100,7 +100,7 @@ _MESSAGES = {
     "maxLength": "expected length <= {}",
     "minLength": "expected length >= {}",
     "pattern": "expected string to match pattern {}",
-    "format": "expected string in format {}",
+    "format": "expected a value in format {}",
     "type": "expected type {}",
     "minimum": "expected number >= {}",
     "maximum": "expected number <= {}",
