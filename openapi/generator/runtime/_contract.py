@@ -91,9 +91,13 @@ class Contract:
         self._schemas = {e["operation_id"]: e["request_schema"] for e in table["operations"]}
 
     def find(self, request: httpx.Request) -> Operation | None:
-        path = request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
+        return self._find(request.method, request.url.raw_path)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one Contract per process, never freed anyway
+    def _find(self, method: str, raw_path: bytes) -> Operation | None:
+        path = raw_path.split(b"?", 1)[0].decode("ascii", "replace")
         for operation in self.operations:
-            if operation.method == request.method and operation.path_pattern.search(path):
+            if operation.method == method and operation.path_pattern.search(path):
                 return operation
         return None
 
@@ -156,6 +160,11 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=64)
+def _lowered(hosts: frozenset[str]) -> frozenset[str]:
+    return frozenset(host.lower() for host in hosts)
+
+
 def unsafe_redirect(url: Any, allowed_hosts: Iterable[str]) -> str | None:
     """Why `url` must not be handed to a browser, or None when it is safe.
 
@@ -165,12 +174,12 @@ def unsafe_redirect(url: Any, allowed_hosts: Iterable[str]) -> str | None:
     if not isinstance(url, str):
         return "is not a string"
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    host = parts.hostname or ""  # urllib gives it lower-cased
     if not host:
         return "is not an absolute URL"
-    if parts.username or parts.password:
+    if "@" in parts.netloc:
         return "carries credentials"
-    if host not in {allowed.lower() for allowed in allowed_hosts}:
+    if host not in _lowered(frozenset(allowed_hosts)):
         return f"points at host {host!r}, which is not on the allowed list"
     if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)):
         return None

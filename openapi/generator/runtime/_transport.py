@@ -69,6 +69,10 @@ class _Decision:
     why: str = ""
 
 
+_PROCEED = _Decision()
+"""The common case: hand the response to the caller."""
+
+
 def redacted_headers(headers: httpx.Headers) -> dict[str, str]:
     """Headers safe to log: credentials replaced by a marker."""
     return {
@@ -189,8 +193,9 @@ def _decide_on_response(
                 return _Decision(retry_in=asked, why=f"status {status}, Retry-After {asked:g} s")
         return _Decision(error=_status_error(response, operation))
     if operation is not None:
-        return _Decision(error=_contract_error(response, operation, settings))
-    return _Decision()
+        error = _contract_error(response, operation, settings)
+        return _PROCEED if error is None else _Decision(error=error)
+    return _PROCEED
 
 
 def _decide_on_exception(
