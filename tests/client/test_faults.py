@@ -266,6 +266,8 @@ def test_contract_breaking_responses_raise_contract_error(
         "http://app-api.spikeapi.com/v3/providers/garmin/integration/init/ic/abc",
         "https://evil.example/v3/providers/garmin/integration/init/ic/abc",
         "https://user:pw@app-api.spikeapi.com/x",
+        "https://@app-api.spikeapi.com/x",
+        "https://evil.example@app-api.spikeapi.com/x",
     ],
 )
 def test_unsafe_integration_path_is_refused(call: Call, path: str) -> None:
