@@ -81,3 +81,18 @@ def test_compatible_changes_give_no_example(spec_copy: Spec) -> None:
 
     old, new = _pair(spec_copy, widen)
     assert check_examples(old, new, max_examples=50) == []
+
+
+def test_integer_format_narrowed_is_shown_by_an_example(spec_copy: Spec) -> None:
+    """OpenAPI's `int64` -> `int32` on a request field refuses old requests past 2**31."""
+    old, new = _pair(
+        spec_copy,
+        lambda s: s["components"]["schemas"]["HmacTokenRequest"]["properties"][
+            "application_id"
+        ].update(format="int32"),
+    )
+    findings = [f for f in check_examples(old, new, max_examples=100) if "requestBody" in f.pointer]
+    assert len(findings) == 1
+    example = findings[0].example
+    assert isinstance(example, dict)
+    assert example["application_id"] >= 2**31

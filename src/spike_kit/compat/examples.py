@@ -19,7 +19,7 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 from spike_kit.compat.model import Change, Severity, join
 from spike_kit.compat.operations import covering_status, path_shape
 from spike_kit.generation import GenerationError, from_schema
-from spike_kit.spec import iter_operations
+from spike_kit.spec import iter_operations, openapi_format_checker
 
 DEFAULT_EXAMPLES = 100
 
@@ -119,7 +119,7 @@ def _counterexample(produced_by: Any, checked_by: Any, max_examples: int) -> Any
         strategy = from_schema(produced_by)
     except GenerationError:
         return _NONE  # the rule list reports what it can of a schema nothing can generate
-    validator = jsonschema.Draft202012Validator(checked_by)
+    validator = jsonschema.Draft202012Validator(checked_by, format_checker=openapi_format_checker())
     try:
         return find(
             strategy,
