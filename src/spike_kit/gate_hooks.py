@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -50,23 +51,24 @@ def _is_exchange(context: Any) -> bool:
     return operation is not None and operation.path == "/auth/hmac"
 
 
-def sign_exchanges(schema: Any, application_id: int, key: str) -> None:
-    """Register the signing hook on one schema (for the pytest suites)."""
+def _signer(application_id: int, key: str) -> Callable[[Any, Any], Any]:
+    """A `map_body` hook that signs exchange bodies and passes every other body through."""
 
-    @schema.hook("map_body")  # type: ignore[untyped-decorator]
     def sign(context: Any, body: Any) -> Any:
         return signed(body, application_id, key) if _is_exchange(context) else body
+
+    return sign
+
+
+def sign_exchanges(schema: Any, application_id: int, key: str) -> None:
+    """Register the signing hook on one schema (for the pytest suites)."""
+    schema.hook("map_body")(_signer(application_id, key))
 
 
 def _from_environment() -> None:
     application, key = os.environ.get(APPLICATION_ENV), os.environ.get(KEY_ENV)
-    if not application or not key:
-        return
-    application_id = int(application)
-
-    @schemathesis.hook("map_body")
-    def sign(context: Any, body: Any) -> Any:
-        return signed(body, application_id, key) if _is_exchange(context) else body
+    if application and key:
+        schemathesis.hook("map_body")(_signer(int(application), key))
 
 
 _from_environment()

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest
 
+from contract_tests.spec_data import openapi_core_findings
 from spike_kit.mock.settings import bundled_spec_path
 from spike_kit.mock.validation import OperationRules, check_json_body, check_parameters
 from spike_kit.mock.validation import compile_rules as compile_mock_rules
@@ -26,28 +26,9 @@ SPEC = load_spec(bundled_spec_path())
 RULES = compile_mock_rules(SPEC)
 
 
-def _absolute_uri(value: str) -> bool:
-    """RFC 3986 absolute URI, checked another way than the mock does (urllib's parser)."""
-    return bool(urlsplit(value).scheme) and not any(c.isspace() or ord(c) < 32 for c in value)
-
-
-# openapi-core 0.23 ships no checker for `format: uri` and reports FormatterNotFoundError on
-# every value; it is given one here, written independently of the mock's.
-OPENAPI = OpenAPI.from_file_path(
-    str(bundled_spec_path()),
-    config=Config(
-        extra_format_validators={"uri": _absolute_uri},
-        extra_format_unmarshallers={"uri": str},
-    ),
-)
 HOST = "https://app-api.spikeapi.com"
 BASE = "/v3"
 AUTH = {"Authorization": "Bearer any-token"}
-
-
-def openapi_core_findings(request: MockRequest) -> list[str]:
-    """openapi-core's verdict: its unmarshal step lists findings instead of raising them."""
-    return [repr(error) for error in OPENAPI.unmarshal_request(request).errors]
 
 
 def openapi_core_accepts(request: MockRequest) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN, bundled_spec_path
-from spike_kit.prism import PrismProcess
+from spike_kit.prism import PrismError, PrismProcess
 
 REQUEST = "/providers/garmin/integration/init_url?state=bench"
 
@@ -112,7 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     prism = _tool("prism", args.prism)
 
     with PrismProcess(prism, args.spec, silent=False) as server:
-        server.start(REQUEST)
+        try:
+            server.start(REQUEST)
+        except PrismError as exc:
+            raise SystemExit(f"bench_mock: {exc}") from None
         theirs = load(autocannon, f"{server.base_url}{REQUEST}", args.connections, args.seconds)
 
     print(
