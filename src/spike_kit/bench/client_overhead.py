@@ -15,7 +15,8 @@ import asyncio
 import os
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
 from attrs import frozen
@@ -64,13 +65,19 @@ def _paired(plain: Callable[[], float], client: Callable[[], float], batches: in
     return pairs
 
 
-def sync_pairs(base_url: str, calls: int, batches: int) -> list[Pair]:
-    """Seconds per batch of `calls` sequential calls, plain httpx beside the client."""
+def sync_pairs(
+    base_url: str, calls: int, batches: int, transport: httpx.BaseTransport | None = None
+) -> list[Pair]:
+    """Seconds per batch of `calls` sequential calls, plain httpx beside the client, both over
+    `transport` when one is given (else over real connections)."""
     url = f"{base_url}/providers/{SLUG}/integration/init_url"
     with (
-        httpx.Client(headers=HEADERS) as http,
+        httpx.Client(headers=HEADERS, transport=transport) as http,
         AuthenticatedClient(
-            base_url=base_url, token=DEFAULT_STATIC_TOKEN, redirect_hosts=["127.0.0.1"]
+            base_url=base_url,
+            token=DEFAULT_STATIC_TOKEN,
+            redirect_hosts=["127.0.0.1"],
+            transport=transport,
         ) as spike,
     ):
 
@@ -130,15 +137,35 @@ async def async_pairs(base_url: str, calls: int, batches: int, concurrency: int)
         return pairs
 
 
-def _pin_apart(server_pid: int | None) -> bool:
+IN_PROCESS_BASE_URL = "http://127.0.0.1:8000/v3"
+
+
+def _answer(request: httpx.Request) -> httpx.Response:
+    """The mock's answer to a good `init_url` call, without the mock: only client CPU counts."""
+    path = f"{IN_PROCESS_BASE_URL}/providers/{SLUG}/integration/init/ic/bench"
+    return httpx.Response(200, json={"provider_slug": SLUG, "path": path})
+
+
+def in_process_pairs(calls: int, batches: int) -> list[Pair]:
+    """`sync_pairs` over `httpx.MockTransport`: what each side costs in CPU alone."""
+    return sync_pairs(IN_PROCESS_BASE_URL, calls, batches, httpx.MockTransport(_answer))
+
+
+@contextmanager
+def _pinned_apart(server_pid: int | None) -> Iterator[bool]:
     """Server on the first core, this process on the others, where the OS allows it, so the
-    two do not take turns on one core and blur the figures."""
+    two do not take turns on one core and blur the figures. This process gets all its cores
+    back afterwards (it may be a test run calling `main`)."""
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     if server_pid is None or len(cores) < 2:
-        return False
+        yield False
+        return
     os.sched_setaffinity(server_pid, {cores[0]})
     os.sched_setaffinity(0, set(cores[1:]))
-    return True
+    try:
+        yield True
+    finally:
+        os.sched_setaffinity(0, set(cores))
 
 
 def _report(label: str, calls: int, pairs: list[Pair]) -> None:
@@ -152,21 +179,36 @@ def _report(label: str, calls: int, pairs: list[Pair]) -> None:
     )
 
 
+def _report_in_process(calls: int, pairs: list[Pair]) -> None:
+    plain = statistics.median(pair.plain / calls for pair in pairs) * 1e6
+    client = statistics.median(pair.client / calls for pair in pairs) * 1e6
+    overhead = statistics.median(pair.overhead_percent for pair in pairs)
+    print(
+        f"| in-process (MockTransport), per call | {plain:.0f} µs | {client:.0f} µs | "
+        f"{overhead:+.1f}% |"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=256, help="calls per batch (default 256)")
     parser.add_argument("--batches", type=int, default=20, help="batches per side (default 20)")
     parser.add_argument("--concurrency", type=int, default=64, help="async calls in flight")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="also time both sides over httpx.MockTransport (no server, no network)",
+    )
     args = parser.parse_args(argv)
     if args.calls < args.concurrency or not 1 <= args.batches <= 1000 or args.calls > 100_000:
         parser.error(
             "--calls must be at least --concurrency (and at most 100000), --batches 1..1000"
         )
 
-    with MockProcess("--no-faults") as mock:
-        pinned = _pin_apart(mock.pid)
+    with MockProcess("--no-faults") as mock, _pinned_apart(mock.pid) as pinned:
         sync = sync_pairs(mock.base_url, args.calls, args.batches)
         async_ = asyncio.run(async_pairs(mock.base_url, args.calls, args.batches, args.concurrency))
+        in_process = in_process_pairs(args.calls, args.batches) if args.in_process else []
 
     where = "mock and client pinned to different cores" if pinned else "cores shared"
     print(
@@ -178,4 +220,6 @@ def main(argv: list[str] | None = None) -> int:
     _report("sync, sequential", args.calls, sync)
     calls = args.calls // args.concurrency * args.concurrency
     _report(f"async, {args.concurrency} in flight", calls, async_)
+    if in_process:
+        _report_in_process(args.calls, in_process)
     return 0
