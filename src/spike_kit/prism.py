@@ -14,6 +14,8 @@ from types import TracebackType
 
 import httpx
 
+from spike_kit.children import stop_child
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -68,12 +70,7 @@ class PrismProcess:
         process, self._process = self._process, None
         if process is None:
             return
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_child(process)
 
     def __enter__(self) -> PrismProcess:
         return self

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from types import TracebackType
 
+from spike_kit.children import stop_child
+
 
 class MockProcess:
     """`python -m spike_kit.mock` on a free port of 127.0.0.1; stopped by its own PID on exit."""
@@ -45,16 +47,11 @@ class MockProcess:
         return self._process.pid if self._process is not None else None
 
     def stop(self) -> tuple[int | None, str]:
-        """Stop by signal (SIGTERM unless told), kill after 10 s; (exit status, stderr)."""
+        """Stop by signal (SIGTERM unless told), kill after a grace period; (status, stderr)."""
         process, self._process = self._process, None
         if process is None:
             return None, ""
-        if process.poll() is None:
-            process.send_signal(self._stop_signal)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_child(process, self._stop_signal)
         _, stderr = process.communicate(timeout=10)
         return process.returncode, stderr
 
