@@ -159,7 +159,7 @@ def _call(path: str, status_code: int, body: Any, media: str) -> Any:
                 base_url=BASE_URL,
                 token=TOKEN,
                 max_retries=0,
-                redirect_hosts=[host or "app-api.spikeapi.com"],
+                redirect_hosts=[f"{host or 'app-api.spikeapi.com'}:*"],
             )
             return get_integration_init_url.sync("garmin", client=client)
         router.post(url__regex=r"/auth/hmac").mock(return_value=response)

@@ -15,13 +15,13 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
     SpikeError,
-    UnexpectedStatus,
     UnsafeRedirectError,
 )
 
-__version__ = "0.2.0"
+__version__ = "1.0.0"
 
 __all__ = [
     "APIConnectionError",
@@ -37,10 +37,10 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "ServerError",
     "SpikeError",
-    "UnexpectedStatus",
     "UnsafeRedirectError",
     "__version__",
     "aexchange_token",

@@ -2,12 +2,14 @@
 
 Catch the level you care about: `APIStatusError` for any error answer from Spike,
 `RateLimitError` to back off, `APIConnectionError` for the network, `ContractError` when Spike
-answered something the contract does not allow. Messages never contain the bearer token.
+answered something the contract does not allow. The client hands these errors only requests and
+responses with credentials removed, and they pickle as plain data (a process pool or a Celery
+result backend can carry them), so no token or key travels with them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -18,9 +20,46 @@ if TYPE_CHECKING:
 class SpikeError(Exception):
     """Base class of every error raised by this client."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args, self._portable()))
+
+    def _portable(self) -> dict[str, Any]:
+        """The error's state as plain data; subclasses add theirs."""
+        return {}
+
+    def _restore_from(self, state: dict[str, Any]) -> None:
+        """Set the state `_portable` gave; subclasses rebuild their objects from it."""
+
+
+def _restore(cls: type[SpikeError], args: tuple[Any, ...], state: dict[str, Any]) -> SpikeError:
+    error = cls.__new__(cls)
+    error.args = args
+    error._restore_from(state)
+    return error
+
 
 class InvalidInputError(SpikeError, ValueError):
     """Raised before any request when an argument breaks the contract (e.g. a bad user id)."""
+
+
+def _request_state(request: httpx.Request | None) -> dict[str, Any]:
+    if request is None:
+        return {"request": None}
+    return {"request": (request.method, str(request.url), list(request.headers.items()))}
+
+
+def _request_from(state: dict[str, Any]) -> httpx.Request | None:
+    if state["request"] is None:
+        return None
+    method, url, headers = state["request"]
+    return httpx.Request(method, url, headers=headers)
+
+
+def _request_of(response: httpx.Response) -> httpx.Request | None:
+    try:
+        return response.request
+    except RuntimeError:  # a response made by hand, in a caller's test
+        return None
 
 
 class APIConnectionError(SpikeError):
@@ -30,9 +69,17 @@ class APIConnectionError(SpikeError):
         super().__init__(message)
         self.request = request
 
+    def _portable(self) -> dict[str, Any]:
+        return _request_state(self.request)
+
+    def _restore_from(self, state: dict[str, Any]) -> None:
+        request = _request_from(state)
+        assert request is not None
+        self.request = request
+
 
 class APITimeoutError(APIConnectionError):
-    """Raised when connecting to or reading from Spike took longer than the timeout."""
+    """Raised when a call ran out of time: an attempt's timeout, or the whole call's deadline."""
 
 
 class APIResponseError(SpikeError):
@@ -45,13 +92,39 @@ class APIResponseError(SpikeError):
         self.headers = response.headers
         self.body = response.content
 
+    def _portable(self) -> dict[str, Any]:
+        return {
+            **_request_state(_request_of(self.response)),
+            "status_code": self.status_code,
+            "headers": list(self.headers.items()),
+            "body": self.body,
+        }
+
+    def _restore_from(self, state: dict[str, Any]) -> None:
+        response = httpx.Response(
+            state["status_code"],
+            headers=state["headers"],
+            content=state["body"],
+            request=_request_from(state),
+        )
+        APIResponseError.__init__(self, str(self), response=response)
+
 
 class APIStatusError(APIResponseError):
     """Raised when Spike answered with an error status (4xx or 5xx), after all retries."""
 
-    def __init__(self, message: str, *, response: httpx.Response, problem: Problem | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        problem: Problem | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message, response=response)
         self.problem = problem
+        self.retry_after = retry_after
+        """Seconds the server asked us to wait (`Retry-After`), when it said."""
 
     @property
     def title(self) -> str | None:
@@ -62,6 +135,17 @@ class APIStatusError(APIResponseError):
     def detail(self) -> str | None:
         """The problem document's `detail` (e.g. `expired jwt`), when Spike sent one."""
         return _problem_text(self.problem, "detail")
+
+    def _portable(self) -> dict[str, Any]:
+        problem = None if self.problem is None else self.problem.to_dict()
+        return {**super()._portable(), "problem": problem, "retry_after": self.retry_after}
+
+    def _restore_from(self, state: dict[str, Any]) -> None:
+        super()._restore_from(state)
+        from .models.problem import Problem
+
+        self.problem = None if state["problem"] is None else Problem.from_dict(state["problem"])
+        self.retry_after = state["retry_after"]
 
 
 class InvalidRequestError(APIStatusError):
@@ -81,19 +165,8 @@ class NotFoundError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """Raised on 429 once retries are spent or the server asked to wait too long."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        response: httpx.Response,
-        problem: Problem | None,
-        retry_after: float | None,
-    ) -> None:
-        super().__init__(message, response=response, problem=problem)
-        self.retry_after = retry_after
-        """Seconds the server asked us to wait, from `Retry-After`, if it said."""
+    """Raised on 429 once retries are spent, or when the wait Spike asks for is longer than
+    the client may wait (`RetryPolicy.max_retry_after`, or what is left of the deadline)."""
 
 
 class ServerError(APIStatusError):
@@ -106,16 +179,13 @@ class ContractError(APIResponseError):
 
 
 class UnsafeRedirectError(ContractError):
-    """Raised when a URL meant for the user's browser is not absolute https on an allowed host."""
+    """Raised when a URL meant for the user's browser is not absolute https on an allowed
+    host and port."""
 
 
-class UnexpectedStatus(ContractError):
-    """Raised for a status the spec does not document (kept for the generated code's API)."""
-
-    def __init__(self, status_code: int, content: bytes) -> None:
-        response = httpx.Response(status_code, content=content)
-        super().__init__(f"undocumented status {status_code}", response=response)
-        self.content = content
+class ResponseTooLargeError(ContractError):
+    """Raised when a response body is longer than the client's `max_response_bytes`; the
+    body is not kept."""
 
 
 def _problem_text(problem: Problem | None, name: str) -> str | None:
@@ -137,8 +207,8 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "SpikeError",
-    "UnexpectedStatus",
     "UnsafeRedirectError",
 ]

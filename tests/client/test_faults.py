@@ -15,6 +15,7 @@ from spike_api_client import (
     APITimeoutError,
     AuthenticationError,
     ContractError,
+    InvalidInputError,
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
@@ -277,12 +278,40 @@ def test_unsafe_integration_path_is_refused(call: Call, path: str) -> None:
             call(make_client())
 
 
-def test_redirect_hosts_can_be_changed_for_tests(call: Call) -> None:
+@pytest.mark.parametrize("allowed", [["127.0.0.1:8123"], ["127.0.0.1:*"]])
+def test_redirect_hosts_can_be_changed_for_tests(call: Call, allowed: list[str]) -> None:
     local = "http://127.0.0.1:8123/v3/providers/garmin/integration/init/ic/abc"
     with respx.mock() as router:
         router.get(ROUTE).mock(return_value=httpx.Response(200, json={**GOOD_BODY, "path": local}))
-        parsed = call(make_client(redirect_hosts=["127.0.0.1"]))
+        parsed = call(make_client(redirect_hosts=allowed))
     assert parsed.path == local
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("https://app-api.spikeapi.com:8443/v3/x", ["app-api.spikeapi.com"]),
+        ("https://app-api.spikeapi.com:99999/v3/x", ["app-api.spikeapi.com"]),
+        ("https://app-api.spikeapi.com:99999/v3/x", ["app-api.spikeapi.com:*"]),
+        ("https://app-api.spikeapi.com:444/v3/x", ["app-api.spikeapi.com:443"]),
+        ("http://127.0.0.1:8124/v3/x", ["127.0.0.1:8123"]),
+        ("http://127.0.0.1:8123/v3/x", ["127.0.0.1"]),
+    ],
+)
+def test_the_allow_list_checks_ports(call: Call, path: str, allowed: list[str]) -> None:
+    """A host on the list is allowed on its scheme's default port only (443 for https),
+    unless the entry names a port or `*`; a port out of range is never allowed."""
+    with respx.mock() as router:
+        router.get(ROUTE).mock(return_value=httpx.Response(200, json={**GOOD_BODY, "path": path}))
+        with pytest.raises(UnsafeRedirectError) as caught:
+            call(make_client(redirect_hosts=allowed))
+    assert "port" in str(caught.value) or "allowed list" in str(caught.value)
+
+
+@pytest.mark.parametrize("entry", ["", "https://host", "host/x", "user@host", "host:0", "host:x"])
+def test_malformed_allow_list_entries_are_refused(entry: str) -> None:
+    with pytest.raises(InvalidInputError, match="redirect_hosts"):
+        make_client(redirect_hosts=[entry])
 
 
 def test_unknown_slug_and_fields_are_kept(call: Call) -> None:
@@ -313,10 +342,11 @@ def test_per_call_options_override_the_client(call: Call) -> None:
     assert route.call_count == 2
 
 
-def test_default_timeout_is_finite() -> None:
-    timeout = make_client().get_httpx_client().timeout
-    assert timeout.connect == 5.0
-    assert timeout.read == 30.0
+def test_default_deadline_and_timeout_are_finite() -> None:
+    settings = make_client().settings
+    assert settings.deadline == 30.0
+    assert settings.timeout.connect == 5.0
+    assert settings.timeout.read == 10.0
 
 
 def test_token_is_not_in_repr_or_str() -> None:

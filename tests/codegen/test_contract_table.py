@@ -42,3 +42,26 @@ def test_refs_are_resolved_and_annotations_dropped() -> None:
     assert "$ref" not in str(schema)
     assert "x-spike" not in str(schema)
     assert schema["properties"]["status"]["type"] == "integer"
+
+
+def test_parameters_and_security_come_from_the_spec() -> None:
+    table = build_contract_table(load_spec(REPO.spec))
+    init_url = _operation(table, "getIntegrationInitUrl")
+    by_name = {parameter["name"]: parameter for parameter in init_url["parameters"]}
+    assert set(by_name) == {"provider_slug", "redirect_uri", "state", "provider_user_id"}
+    assert by_name["provider_slug"]["in"] == "path"
+    assert by_name["provider_slug"]["required"] is True
+    assert by_name["provider_slug"]["schema"]["maxLength"] == 64
+    assert by_name["state"]["schema"]["maxLength"] == 2048
+    assert init_url["secured"] is True
+    assert _operation(table, "exchangeHmacToken")["secured"] is False
+
+
+def test_a_credential_is_sent_where_any_security_requirement_names_a_scheme() -> None:
+    spec = load_spec(REPO.spec)
+    hmac = spec["paths"]["/auth/hmac"]["post"]
+    for requirements, secured in [([{"bearerAuth": []}, {}], True), ([{}], False), ([], False)]:
+        hmac["security"] = requirements
+        assert _operation(build_contract_table(spec), "exchangeHmacToken")["secured"] is secured
+    del hmac["security"]  # the document's own requirement applies
+    assert _operation(build_contract_table(spec), "exchangeHmacToken")["secured"] is True

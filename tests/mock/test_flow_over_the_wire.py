@@ -26,7 +26,7 @@ def landing() -> Iterator[LocalServer]:
 
 
 def _sign_in(mock: MockHandle, user_id: str) -> str:
-    with Client(base_url=mock.base_url, redirect_hosts=["127.0.0.1"]) as client:
+    with Client(base_url=mock.base_url, redirect_hosts=["127.0.0.1:*"]) as client:
         return exchange_token(
             client,
             application_id=DEFAULT_APPLICATION_ID,

@@ -1,92 +1,111 @@
 """`Client` and `AuthenticatedClient`: the objects every generated endpoint function takes.
 
-They keep the generator's interface (`get_httpx_client`, `with_headers`, ...), so the
-generated modules work unchanged, and add what production use needs: a finite default
-timeout, retries, errors raised as exceptions, a contract check on every response, a
-redirect-host allow-list, and a repr that never shows the token.
+They keep the generator's interface (`get_httpx_client`, `with_headers`, ...) and add what
+production use needs: a deadline for the whole call, per-attempt timeouts, retries, errors raised
+as exceptions, a contract check on every response, a redirect-host allow-list, and credentials
+that no repr, log line, error or pickle shows. A client and all its `with_options` /
+`with_headers` copies share one plain `httpx.Client` (and one `httpx.AsyncClient`), made once
+on first use even when many threads ask at once; the per-call settings travel with each request.
 """
 
 from __future__ import annotations
 
 import ssl
+import threading
+from importlib import metadata
 from typing import Any, Self
 from urllib.parse import urlsplit
 
 import httpx
-from attrs import define, evolve, field
+from attrs import define, evolve, field, frozen
 
-from ._contract import DEFAULT_BASE_URL
-from ._retry import RetryPolicy
-from ._transport import AsyncSpikeTransport, CallSettings, SpikeTransport
+from ._contract import DEFAULT_BASE_URL, RedirectHosts, is_loopback
+from ._exceptions import InvalidInputError
+from ._retry import DEFAULT_DEADLINE, Clock, RetryPolicy, checked_deadline
+from ._secrets import Secret, checked_header_name, checked_prefix, checked_token
 
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-"""30 s to read, 5 s to connect: finite, unlike the generator's default of none at all."""
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+"""Per attempt: 10 s to read, 5 s to connect; the whole call is bounded by `deadline` too."""
+DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
+"""Spike's answers are a few hundred bytes; a megabyte leaves room and stops a hostile server."""
+DEFAULT_REDIRECT_HOSTS = RedirectHosts([urlsplit(DEFAULT_BASE_URL).hostname or ""])
 
-DEFAULT_REDIRECT_HOSTS = frozenset({urlsplit(DEFAULT_BASE_URL).hostname or ""})
+_POOL_ARGS = ("limits", "http1", "http2", "proxy", "proxies", "cert", "local_address", "uds")
+"""`httpx_args` keys that configure httpx's own transport, so they mean nothing beside ours."""
+_OURS = {
+    "base_url": "base_url=",
+    "timeout": "timeout= (per attempt) and deadline= (whole call)",
+    "auth": "AuthenticatedClient(token=...)",
+    "params": "the operation's own arguments",
+}
+"""`httpx_args` keys that this client sets itself, and what to use instead."""
+ACCEPT = "application/json, application/problem+json"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("spike-api-client")
+    except metadata.PackageNotFoundError:  # vendored without its metadata
+        return "unknown"
+
+
+USER_AGENT = f"spike-api-client/{_version()}"
 
 
 def _as_timeout(value: httpx.Timeout | float | None) -> httpx.Timeout:
     if value is None:
-        raise ValueError("a timeout is required; pass a number of seconds or httpx.Timeout")
+        raise InvalidInputError("a timeout is required; pass a number of seconds or httpx.Timeout")
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
-def _as_hosts(value: Any) -> frozenset[str]:
-    if isinstance(value, str):
-        value = [value]
-    return frozenset(str(host).lower() for host in value)
+def _as_redirect_hosts(value: Any) -> RedirectHosts:
+    return value if isinstance(value, RedirectHosts) else RedirectHosts(value)
 
 
-_POOL_ARGS = ("limits", "http1", "http2", "proxy", "cert", "local_address", "uds")
-"""`httpx_args` keys that configure connections, which httpx takes only on a transport."""
+def _as_max_bytes(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInputError("max_response_bytes must be a whole number of bytes, 1 or more")
+    return value
 
 
-_URL_MEMO_SIZE = 256
-"""Distinct request URLs remembered per httpx client: one per provider slug and operation."""
+def _checked_base_url(value: object) -> str:
+    """The base URL without a trailing slash; plain http only to a loopback host, so that
+    neither a bearer token nor a token-exchange signature crosses a network in clear text."""
+    if not isinstance(value, str):
+        raise InvalidInputError("base_url must be a str")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise InvalidInputError(f"base_url must be an absolute http(s) URL, not {value!r}")
+    if parts.username is not None or parts.query or parts.fragment:
+        raise InvalidInputError("base_url must not carry user info, a query or a fragment")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise InvalidInputError(
+            f"base_url {value!r} is plain http to a host that is not loopback: credentials would "
+            "cross the network in clear text; use https (plain http is for local mocks)"
+        )
+    return value.rstrip("/")
 
 
-class _MemoisedUrls(httpx._client.BaseClient):
-    """httpx clients that merge a relative URL with `base_url` once, not on every call.
+@frozen
+class CallSettings:
+    """What one client (or one `with_options` copy of it) asks of every call."""
 
-    httpx parses the merged URL afresh for each request; with a `base_url` that is a third of
-    what a call costs in-process, and the generated functions ask for the same few URLs again
-    and again. The merge itself is still httpx's own; only its result is kept, for as long as
-    `base_url` stays the same.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._merged_urls: dict[str, httpx.URL] = {}
-        self._merged_for = self.base_url
-
-    def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
-        if not isinstance(url, str):
-            return super()._merge_url(url)
-        if self._merged_for is not self.base_url:
-            self._merged_urls = {}
-            self._merged_for = self.base_url
-        merged = self._merged_urls.get(url)
-        if merged is None:
-            merged = super()._merge_url(url)
-            if len(self._merged_urls) < _URL_MEMO_SIZE:
-                self._merged_urls[url] = merged
-        return merged
+    base_url: str
+    timeout: httpx.Timeout
+    deadline: float
+    retry: RetryPolicy
+    redirect_hosts: RedirectHosts
+    max_response_bytes: int
+    secret_names: tuple[str, ...]
 
 
-class _HttpxClient(_MemoisedUrls, httpx.Client):
-    """The sync httpx client that the generated functions call."""
-
-
-class _AsyncHttpxClient(_MemoisedUrls, httpx.AsyncClient):
-    """The async httpx client that the generated functions await."""
-
-
-@define
 class _Pool:
-    """The connections that a client shares with its `with_options` copies."""
+    """The httpx clients a client shares with its copies, each made once, under a lock."""
 
-    sync: httpx.BaseTransport | None = None
-    async_: httpx.AsyncBaseTransport | None = None
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sync: httpx.Client | None = None
+        self.async_: httpx.AsyncClient | None = None
 
 
 @define
@@ -94,24 +113,46 @@ class Client:
     """A client for Spike API operations that need no token (the HMAC token exchange).
 
     Keyword arguments:
-        base_url: defaults to Spike's production server from the spec.
-        timeout: seconds or an `httpx.Timeout`; default 30 s read, 5 s connect.
+        base_url: defaults to Spike's production server from the spec; plain http only to a
+            loopback host.
+        deadline: seconds the whole call may take, every attempt, backoff and wait included;
+            default 30.
+        timeout: per attempt, seconds or an `httpx.Timeout`; default 10 s read, 5 s connect.
         max_retries: retries after the first attempt (0 turns them off); default 2.
         retry: a full `RetryPolicy`, when backoff or the `Retry-After` cap must change.
-        redirect_hosts: hosts a returned browser URL may point at; default Spike's host.
-        headers, cookies, verify_ssl, follow_redirects, httpx_args: as for httpx.
-        transport, async_transport: the httpx transports underneath (a mock, a proxy setup);
-            they keep their connections across `with_options` copies.
+        redirect_hosts: where a returned browser URL may point: `host` (port 443),
+            `host:port` or `host:*`; default Spike's host.
+        max_response_bytes: longest response body read; default 1 MiB.
+        headers, cookies, verify_ssl, follow_redirects: as for httpx.
+        httpx_args: more `httpx.Client` arguments (`event_hooks`, `limits`, `http2`, `proxy`,
+            `trust_env`, `transport`, `mounts`...); proxies and CA files come from the
+            environment as in plain httpx.
+        transport, async_transport: the httpx transports underneath (a mock, a test double).
     """
 
-    _base_url: str = field(default=DEFAULT_BASE_URL, kw_only=True, alias="base_url")
+    _base_url: str = field(
+        default=DEFAULT_BASE_URL, kw_only=True, alias="base_url", converter=_checked_base_url
+    )
+    _deadline: float = field(
+        default=DEFAULT_DEADLINE, kw_only=True, alias="deadline", converter=checked_deadline
+    )
     _timeout: httpx.Timeout = field(
         default=DEFAULT_TIMEOUT, kw_only=True, alias="timeout", converter=_as_timeout
     )
     _retry: RetryPolicy = field(factory=RetryPolicy, kw_only=True, alias="retry")
     _max_retries: int | None = field(default=None, kw_only=True, alias="max_retries", repr=False)
-    _redirect_hosts: frozenset[str] = field(
-        default=DEFAULT_REDIRECT_HOSTS, kw_only=True, alias="redirect_hosts", converter=_as_hosts
+    _redirect_hosts: RedirectHosts = field(
+        default=DEFAULT_REDIRECT_HOSTS,
+        kw_only=True,
+        alias="redirect_hosts",
+        converter=_as_redirect_hosts,
+    )
+    _max_response_bytes: int = field(
+        default=DEFAULT_MAX_RESPONSE_BYTES,
+        kw_only=True,
+        alias="max_response_bytes",
+        converter=_as_max_bytes,
+        repr=False,
     )
     _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers", repr=False)
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies", repr=False)
@@ -127,142 +168,192 @@ class Client:
         default=None, kw_only=True, alias="async_transport", repr=False
     )
     raise_on_unexpected_status: bool = field(default=True, kw_only=True, repr=False)
-    """Always effectively true: undocumented statuses raise `ContractError`."""
-    _pool: _Pool = field(factory=_Pool, kw_only=True, alias="pool", repr=False)
+    """Kept for the generator's interface; every failure raises whatever it says."""
+    _pool: _Pool = field(factory=_Pool, kw_only=True, alias="pool", repr=False, eq=False)
     _owns_pool: bool = field(default=True, kw_only=True, alias="owns_pool", repr=False)
-    _client: httpx.Client | None = field(default=None, init=False, repr=False)
-    _async_client: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
+    _settings: CallSettings | None = field(default=None, init=False, repr=False, eq=False)
+    _header_cache: dict[str, str] | None = field(default=None, init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         if self._max_retries is not None:
             self._retry = evolve(self._retry, max_retries=self._max_retries)
             self._max_retries = None
+        for key, instead in _OURS.items():
+            if key in self._httpx_args:
+                raise InvalidInputError(f"httpx_args[{key!r}] is not used; set {instead}")
+        self._pool_problem(self._transport or self._httpx_args.get("transport"), "transport")
+        self._pool_problem(self._async_transport or self._httpx_args.get("transport"), "async")
+        self._settings = CallSettings(
+            base_url=self._base_url,
+            timeout=self._timeout,
+            deadline=self._deadline,
+            retry=self._retry,
+            redirect_hosts=self._redirect_hosts,
+            max_response_bytes=self._max_response_bytes,
+            secret_names=self._secret_header_names(),
+        )
+
+    def _pool_problem(self, transport: object, which: str) -> None:
+        """Refuse connection settings that a caller's own transport would silently drop."""
+        if transport is None:
+            return
+        given = [key for key in _POOL_ARGS if key in self._httpx_args]
+        if self._verify_ssl is not True:
+            given.append("verify_ssl")
+        if given:
+            raise InvalidInputError(
+                f"{', '.join(given)} configure httpx's own connection pool and would be ignored "
+                f"beside your {which} transport: configure that transport instead"
+            )
+
+    def _secret_header_names(self) -> tuple[str, ...]:
+        return ()
 
     # Settings ---------------------------------------------------------------------------
     @property
     def settings(self) -> CallSettings:
-        return CallSettings(retry=self._retry, redirect_hosts=self._redirect_hosts)
+        """The settings every call of this client uses."""
+        assert self._settings is not None
+        return self._settings
 
-    def _request_headers(self) -> dict[str, str]:
-        return dict(self._headers)
+    def _call_settings(self) -> CallSettings:
+        assert self._settings is not None
+        return self._settings
 
     def with_options(
         self,
         *,
+        deadline: float | None = None,
         timeout: httpx.Timeout | float | None = None,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
         redirect_hosts: Any = None,
+        max_response_bytes: int | None = None,
     ) -> Self:
         """A copy with other call settings that shares this client's connections.
 
-        Use it per call: `op.sync(client=client.with_options(max_retries=0), ...)`.
+        Use it per call: `op.sync(client=client.with_options(deadline=5), ...)`.
         """
         policy = retry or self._retry
         if max_retries is not None:
             policy = evolve(policy, max_retries=max_retries)
         return evolve(
             self,
+            deadline=self._deadline if deadline is None else deadline,
             timeout=self._timeout if timeout is None else timeout,
             retry=policy,
             redirect_hosts=self._redirect_hosts if redirect_hosts is None else redirect_hosts,
+            max_response_bytes=(
+                self._max_response_bytes if max_response_bytes is None else max_response_bytes
+            ),
             pool=self._pool,
             owns_pool=False,
         )
 
     def with_headers(self, headers: dict[str, str]) -> Self:
         """A copy that sends these headers too (sharing connections)."""
-        return evolve(self, headers={**self._headers, **headers}, owns_pool=False)
+        return evolve(self, headers={**self._headers, **headers}, pool=self._pool, owns_pool=False)
 
     def with_cookies(self, cookies: dict[str, str]) -> Self:
         """A copy that sends these cookies too (sharing connections)."""
-        return evolve(self, cookies={**self._cookies, **cookies}, owns_pool=False)
+        return evolve(self, cookies={**self._cookies, **cookies}, pool=self._pool, owns_pool=False)
 
     def with_timeout(self, timeout: httpx.Timeout) -> Self:
-        """A copy with another timeout (sharing connections)."""
+        """A copy with another per-attempt timeout (sharing connections)."""
         return self.with_options(timeout=timeout)
 
+    # Credentials (overridden by the authenticated clients) -------------------------------
+    def _credential(self, clock: Clock | None = None) -> tuple[str, str] | None:
+        """(header name, value) to send on operations that need a credential, or None;
+        `clock` is the calling call's, should getting the credential take a request."""
+        return None
+
+    async def _acredential(self, clock: Clock | None = None) -> tuple[str, str] | None:
+        return self._credential(clock)
+
+    def _credential_rejected(self, value: str) -> bool:
+        """Spike refused `value` as expired or invalid: forget it, and say whether a fresh
+        one can be had (then the call is tried once more)."""
+        return False
+
     # httpx clients ----------------------------------------------------------------------
-    def _split_httpx_args(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """(client arguments, connection-pool arguments) out of `httpx_args`.
-
-        The client always hands httpx its own transport, and httpx ignores `limits`, `http2`,
-        `proxy` and the like once a transport is given; so those go to the pool instead of
-        being dropped without a word.
-        """
-        client_args = dict(self._httpx_args)
-        pool_args = {key: client_args.pop(key) for key in _POOL_ARGS if key in client_args}
-        return client_args, pool_args
-
-    def _inner_sync(self) -> httpx.BaseTransport:
-        if self._pool.sync is None:
-            self._pool.sync = self._transport or httpx.HTTPTransport(
-                verify=self._verify_ssl, **self._split_httpx_args()[1]
-            )
-        return self._pool.sync
-
-    def _inner_async(self) -> httpx.AsyncBaseTransport:
-        if self._pool.async_ is None:
-            self._pool.async_ = self._async_transport or httpx.AsyncHTTPTransport(
-                verify=self._verify_ssl, **self._split_httpx_args()[1]
-            )
-        return self._pool.async_
+    def _httpx_kwargs(self, transport: Any) -> dict[str, Any]:
+        kwargs = dict(self._httpx_args)
+        kwargs.pop("transport", None)
+        if transport is not None:
+            kwargs["transport"] = transport
+        else:
+            kwargs["verify"] = self._verify_ssl
+        return {"follow_redirects": self._follow_redirects, **kwargs}
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
-        """Use your own httpx.Client. It bypasses retries, errors and contract checks
-        unless its transport is a `SpikeTransport`."""
-        self._client = client
+        """Send through your own httpx.Client (its transport, hooks, proxies); the calls still
+        get this client's deadline, retries, errors and contract checks."""
+        with self._pool.lock:
+            self._pool.sync = client
+        self._header_cache = None
         return self
 
     def get_httpx_client(self) -> httpx.Client:
-        """The httpx.Client the generated functions call, made on first use."""
-        if self._client is None:
-            self._client = _HttpxClient(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._request_headers(),
-                timeout=self._timeout,
-                follow_redirects=self._follow_redirects,
-                transport=SpikeTransport(self._inner_sync(), self.settings),
-                **self._split_httpx_args()[0],
-            )
-        return self._client
+        """The httpx.Client every call of this client and its copies goes through."""
+        pool = self._pool
+        if pool.sync is None:
+            with pool.lock:
+                if pool.sync is None:
+                    transport = self._transport or self._httpx_args.get("transport")
+                    pool.sync = httpx.Client(**self._httpx_kwargs(transport))
+        return pool.sync
 
     def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
         """Use your own httpx.AsyncClient (see `set_httpx_client`)."""
-        self._async_client = async_client
+        with self._pool.lock:
+            self._pool.async_ = async_client
+        self._header_cache = None
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """The httpx.AsyncClient the generated functions await, made on first use."""
-        if self._async_client is None:
-            self._async_client = _AsyncHttpxClient(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._request_headers(),
-                timeout=self._timeout,
-                follow_redirects=self._follow_redirects,
-                transport=AsyncSpikeTransport(self._inner_async(), self.settings),
-                **self._split_httpx_args()[0],
-            )
-        return self._async_client
+        """The httpx.AsyncClient every async call of this client and its copies awaits."""
+        pool = self._pool
+        if pool.async_ is None:
+            with pool.lock:
+                if pool.async_ is None:
+                    transport = self._async_transport or self._httpx_args.get("transport")
+                    pool.async_ = httpx.AsyncClient(**self._httpx_kwargs(transport))
+        return pool.async_
+
+    def _base_headers(self) -> dict[str, str]:
+        """httpx's default headers and any from `httpx_args`, then ours, made once."""
+        if self._header_cache is None:
+            made = self._pool.sync or self._pool.async_
+            if made is None:
+                raise RuntimeError("the httpx client is made before the first request")
+            defaults = dict(made.headers)
+            headers = {**defaults, "accept": ACCEPT}
+            headers["user-agent"] = f"{USER_AGENT} {defaults.get('user-agent', '')}".strip()
+            headers.update(self._headers)
+            if self._cookies:
+                headers["cookie"] = "; ".join(f"{k}={v}" for k, v in self._cookies.items())
+            self._header_cache = headers
+        return self._header_cache
 
     # Lifetime ---------------------------------------------------------------------------
     def close(self) -> None:
-        """Close this client; the root client also closes the shared connections."""
-        if self._client is not None:
-            self._client.close()
-        if self._owns_pool and self._pool.sync is not None:
-            self._pool.sync.close()
-            self._pool.sync = None
+        """Close the shared connections; copies leave them to the client they came from."""
+        if not self._owns_pool:
+            return
+        with self._pool.lock:
+            client, self._pool.sync = self._pool.sync, None
+        if client is not None:
+            client.close()
 
     async def aclose(self) -> None:
         """Async twin of `close`."""
-        if self._async_client is not None:
-            await self._async_client.aclose()
-        if self._owns_pool and self._pool.async_ is not None:
-            await self._pool.async_.aclose()
-            self._pool.async_ = None
+        if not self._owns_pool:
+            return
+        with self._pool.lock:
+            client, self._pool.async_ = self._pool.async_, None
+        if client is not None:
+            await client.aclose()
 
     def __enter__(self) -> Self:
         self.get_httpx_client()
@@ -281,15 +372,30 @@ class Client:
 
 @define
 class AuthenticatedClient(Client):
-    """A client that sends `Authorization: Bearer <token>` on every call.
+    """A client that sends `Authorization: Bearer <token>` on operations that need it.
 
-    The token is kept out of `repr`, `str`, log lines and exception messages.
+    The token is checked when the client is made (no whitespace, ASCII, RFC 6750 characters)
+    and kept out of `repr`, `str`, `attrs.asdict`, log lines, errors and pickles. Assigning
+    `client.token` takes effect on the next call.
     """
 
-    token: str = field(kw_only=True, repr=False)
-    prefix: str = field(default="Bearer", kw_only=True)
-    auth_header_name: str = field(default="Authorization", kw_only=True)
+    _token: Secret[str] = field(kw_only=True, alias="token", converter=checked_token, repr=False)
+    prefix: str = field(default="Bearer", kw_only=True, validator=lambda *a: checked_prefix(a[2]))
+    auth_header_name: str = field(
+        default="Authorization", kw_only=True, validator=lambda *a: checked_header_name(a[2])
+    )
 
-    def _request_headers(self) -> dict[str, str]:
-        value = f"{self.prefix} {self.token}" if self.prefix else self.token
-        return {**self._headers, self.auth_header_name: value}
+    @property
+    def token(self) -> str:
+        return self._token.reveal()
+
+    @token.setter
+    def token(self, value: str) -> None:
+        self._token = checked_token(value)
+
+    def _secret_header_names(self) -> tuple[str, ...]:
+        return (self.auth_header_name.lower(),)
+
+    def _credential(self, clock: Clock | None = None) -> tuple[str, str]:
+        token = self._token.reveal()
+        return self.auth_header_name, f"{self.prefix} {token}" if self.prefix else token

@@ -1,25 +1,27 @@
-"""Checks a response against the spec before the generated models parse it.
+"""The spec's operations at run time: what a request may carry and what a response must be.
 
 The generated models trust their input: a missing field is a `KeyError`, a wrong type passes.
-The regeneration step ships the spec's response schemas with the package (`_contract_table.json`);
-this module matches a request to its operation and validates the body with a validator built
-once per schema, so a broken response becomes one clear `ContractError`.
+The regeneration step ships the spec's parameter and response schemas with the package
+(`_contract_table.json`); this module builds a validator once per schema, so that bad
+arguments become one clear `InvalidInputError` before any request, and a broken response one
+clear `ContractError`. Each generated function names its operation by method and path
+template, so a request is always checked as the operation it is, wherever its URL ends up.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-import re
 from collections.abc import Iterable, Mapping
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from attrs import frozen
 from jsonschema_rs import Draft202012Validator
+
+from ._exceptions import InvalidInputError
 
 _TABLE_FILE = "_contract_table.json"
 
@@ -42,72 +44,94 @@ class ResponseRule:
 
 
 @frozen
+class Parameter:
+    name: str
+    location: str
+    required: bool
+    validator: Draft202012Validator
+
+
+@frozen
 class Operation:
     operation_id: str
     method: str
-    path_pattern: re.Pattern[str]
+    path: str
     idempotent: bool
+    secured: bool
+    parameters: tuple[Parameter, ...]
     responses: Mapping[str, ResponseRule]
 
     def rule_for(self, status_code: int) -> ResponseRule | None:
         """The documented response for a status: exact code first, then its `NXX` range."""
         return self.responses.get(str(status_code)) or self.responses.get(f"{status_code // 100}XX")
 
+    def argument_problem(self, values: Mapping[str, Any]) -> str | None:
+        """Why these parameter values break the operation's parameter schemas, or None."""
+        for parameter in self.parameters:
+            value = values.get(parameter.name)
+            if value is None:
+                if parameter.required:
+                    return f"{parameter.name} is required"
+                continue
+            if not parameter.validator.is_valid(value):
+                error = next(iter(parameter.validator.iter_errors(value)))
+                return f"{parameter.name}: {_without_value(error.message, value)}"
+            if parameter.location == "path" and value in {".", ".."}:
+                return f"{parameter.name} cannot be {value!r}: URLs drop such a path segment"
+        return None
 
-def _path_pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"(\{[^/{}]+\})", template)
-    body = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
-    return re.compile(f"(?:^|/){body.lstrip('/')}$")
+
+def _without_value(message: str, value: object) -> str:
+    """A validator message about `value`, with the value itself left out: it may be long, and
+    callers pass user data here."""
+    shown = json.dumps(value)
+    return message.replace(shown, "the value").replace(repr(value), "the value")
 
 
-def _build_operations(table: Mapping[str, Any]) -> tuple[Operation, ...]:
-    operations = []
-    for entry in table["operations"]:
-        rules = {
-            status: ResponseRule(
-                content_type=rule["content_type"],
-                validator=Draft202012Validator(rule["schema"]) if rule["schema"] else None,
-                redirect_targets=tuple(rule["redirect_targets"]),
-            )
-            for status, rule in entry["responses"].items()
-        }
-        operations.append(
-            Operation(
-                operation_id=entry["operation_id"],
-                method=entry["method"],
-                path_pattern=_path_pattern(entry["path"]),
-                idempotent=bool(entry["idempotent"]),
-                responses=rules,
-            )
+def _build_operation(entry: Mapping[str, Any]) -> Operation:
+    rules = {
+        status: ResponseRule(
+            content_type=rule["content_type"],
+            validator=Draft202012Validator(rule["schema"]) if rule["schema"] else None,
+            redirect_targets=tuple(rule["redirect_targets"]),
         )
-    return tuple(operations)
+        for status, rule in entry["responses"].items()
+    }
+    parameters = tuple(
+        Parameter(
+            name=parameter["name"],
+            location=parameter["in"],
+            required=parameter["required"],
+            validator=Draft202012Validator(parameter["schema"]),
+        )
+        for parameter in entry["parameters"]
+    )
+    return Operation(
+        operation_id=entry["operation_id"],
+        method=entry["method"],
+        path=entry["path"],
+        idempotent=bool(entry["idempotent"]),
+        secured=bool(entry["secured"]),
+        parameters=parameters,
+        responses=rules,
+    )
 
 
 class Contract:
-    """The operations of the spec, looked up by request."""
+    """The operations of the spec, by method and path template."""
 
     def __init__(self, table: Mapping[str, Any]) -> None:
-        self.operations = _build_operations(table)
+        operations = [_build_operation(entry) for entry in table["operations"]]
+        self._by_route = {(op.method, op.path): op for op in operations}
+        self.by_id = {op.operation_id: op for op in operations}
         self._schemas = {e["operation_id"]: e["request_schema"] for e in table["operations"]}
 
-    def find(self, request: httpx.Request) -> Operation | None:
-        return self._find(request.method, request.url.raw_path)
-
-    @lru_cache(maxsize=1024)  # noqa: B019 - one Contract per process, never freed anyway
-    def _find(self, method: str, raw_path: bytes) -> Operation | None:
-        path = raw_path.split(b"?", 1)[0].decode("ascii", "replace")
-        for operation in self.operations:
-            if operation.method == method and operation.path_pattern.search(path):
-                return operation
-        return None
+    def operation(self, method: str, path: str) -> Operation:
+        return self._by_route[(method.upper(), path)]
 
     def request_schema(self, operation_id: str) -> dict[str, Any] | None:
         schema = self._schemas.get(operation_id)
         return schema if isinstance(schema, dict) else None
-
-    @cached_property
-    def by_id(self) -> dict[str, Operation]:
-        return {operation.operation_id: operation for operation in self.operations}
 
 
 CONTRACT = Contract(TABLE)
@@ -118,13 +142,12 @@ def is_json_media_type(content_type: str | None) -> bool:
     return media == "application/json" or media.endswith("+json")
 
 
-def parse_json(response: httpx.Response) -> tuple[Any, str | None]:
+def parse_json(content: bytes, content_type: str | None) -> tuple[Any, str | None]:
     """The decoded body, or an explanation of why it is not JSON."""
-    if not is_json_media_type(response.headers.get("content-type")):
-        shown = response.headers.get("content-type") or "no content type"
-        return None, f"expected a JSON body, got {shown}"
+    if not is_json_media_type(content_type):
+        return None, f"expected a JSON body, got {content_type or 'no content type'}"
     try:
-        return json.loads(response.content), None
+        return json.loads(content), None
     except (ValueError, UnicodeDecodeError) as exc:
         return None, f"body is not valid JSON ({exc.__class__.__name__})"
 
@@ -151,25 +174,80 @@ def _pointer_value(document: Any, pointer: str) -> Any:
 
 
 @lru_cache(maxsize=256)
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
 
 
-@lru_cache(maxsize=64)
-def _lowered(hosts: frozenset[str]) -> frozenset[str]:
-    return frozenset(host.lower() for host in hosts)
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+ANY_PORT = "*"
 
 
-def unsafe_redirect(url: Any, allowed_hosts: Iterable[str]) -> str | None:
+class RedirectHosts:
+    """Where a URL for the user's browser may point: `host` (its scheme's default port, so
+    443 for https), `host:port`, or `host:*` for any port (a local mock on a random port)."""
+
+    __slots__ = ("_allowed", "entries")
+
+    def __init__(self, entries: str | Iterable[str]) -> None:
+        if isinstance(entries, str):
+            entries = [entries]
+        allowed: set[tuple[str, int | str | None]] = set()
+        for entry in entries:
+            allowed.add(_host_and_port(entry))
+        self._allowed = frozenset(allowed)
+        self.entries = tuple(sorted(str(entry).lower() for entry in entries))
+
+    def allows(self, host: str, port: int, default_port: int) -> bool:
+        allowed = self._allowed
+        return (
+            (host, port) in allowed
+            or (host, ANY_PORT) in allowed
+            or (port == default_port and (host, None) in allowed)
+        )
+
+    def __repr__(self) -> str:
+        return f"RedirectHosts({list(self.entries)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RedirectHosts) and other._allowed == self._allowed
+
+    def __hash__(self) -> int:
+        return hash(self._allowed)
+
+
+def _host_and_port(entry: object) -> tuple[str, int | str | None]:
+    """(host, port) from an allow-list entry; port None means the scheme's default."""
+    if not isinstance(entry, str) or not entry or "/" in entry or "@" in entry:
+        raise InvalidInputError(
+            f"redirect_hosts entries are 'host', 'host:port' or 'host:*', not {entry!r}"
+        )
+    text = entry.lower()
+    host, port_text = text, ""
+    if text.startswith("["):
+        host, _, rest = text.partition("]")
+        host += "]"
+        port_text = rest.removeprefix(":")
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+    if not port_text:
+        return host.strip("[]"), None
+    if port_text == ANY_PORT:
+        return host.strip("[]"), ANY_PORT
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise InvalidInputError(f"redirect_hosts entry {entry!r} has an invalid port")
+    return host.strip("[]"), int(port_text)
+
+
+def unsafe_redirect(url: Any, allowed: RedirectHosts) -> str | None:
     """Why `url` must not be handed to a browser, or None when it is safe.
 
-    Safe means absolute https on an allowed host; plain http only on an allowed loopback host,
-    which is what local mock servers use.
+    Safe means absolute https on an allowed host and port; plain http only on an allowed
+    loopback host, which is what local mock servers use.
     """
     if not isinstance(url, str):
         return "is not a string"
@@ -179,19 +257,27 @@ def unsafe_redirect(url: Any, allowed_hosts: Iterable[str]) -> str | None:
         return "is not an absolute URL"
     if "@" in parts.netloc:
         return "carries credentials"
-    if host not in _lowered(frozenset(allowed_hosts)):
-        return f"points at host {host!r}, which is not on the allowed list"
-    if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)):
-        return None
-    return f"uses scheme {parts.scheme!r}, not https"
+    if parts.scheme not in _DEFAULT_PORTS:
+        return f"uses scheme {parts.scheme!r}, not https"
+    try:
+        port = parts.port
+    except ValueError:
+        return "has an invalid port"
+    default_port = _DEFAULT_PORTS[parts.scheme]
+    port = default_port if port is None else port
+    if not allowed.allows(host, port, default_port):
+        return f"points at {host}:{port}, which is not on the allowed list"
+    if parts.scheme == "http" and not is_loopback(host):
+        return "uses plain http on a host that is not loopback"
+    return None
 
 
-def redirect_violation(rule: ResponseRule, body: Any, allowed_hosts: Iterable[str]) -> str | None:
+def redirect_violation(rule: ResponseRule, body: Any, allowed: RedirectHosts) -> str | None:
     for pointer in rule.redirect_targets:
         value = _pointer_value(body, pointer)
         if value is None:
             continue  # absent: the schema check reports a missing field
-        reason = unsafe_redirect(value, allowed_hosts)
+        reason = unsafe_redirect(value, allowed)
         if reason is not None:
             return f"{pointer} {reason}"
     return None

@@ -1,4 +1,8 @@
-"""When to retry and how long to wait: pure functions, shared by the sync and async paths."""
+"""When to retry, how long to wait, and how long a whole call may take.
+
+Pure policy, shared by the sync and async paths: the call loop in `_call` asks these questions
+and does the sending and sleeping itself.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,11 @@ from email.utils import parsedate_to_datetime
 
 from attrs import frozen
 
+from ._exceptions import InvalidInputError
+
 RETRYABLE_STATUSES = frozenset({408, 429})
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+DEFAULT_DEADLINE = 30.0
+"""Seconds a whole call may take by default: every attempt, backoff and `Retry-After` wait."""
 
 
 @frozen
@@ -25,9 +32,9 @@ class RetryPolicy:
 
     def __attrs_post_init__(self) -> None:
         if self.max_retries < 0:
-            raise ValueError("max_retries must be 0 or more")
+            raise InvalidInputError("max_retries must be 0 or more")
         if self.initial_delay < 0 or self.max_delay < 0 or self.max_retry_after < 0:
-            raise ValueError("retry delays must not be negative")
+            raise InvalidInputError("retry delays must not be negative")
 
     def backoff(self, retry_number: int) -> float:
         """Delay before retry number `retry_number` (0-based), with 0.75-1.0 jitter."""
@@ -60,3 +67,30 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if seconds != seconds or seconds < 0 or seconds == float("inf"):
         return None
     return seconds
+
+
+def checked_deadline(value: object) -> float:
+    """A deadline in seconds: a finite number above zero."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidInputError("deadline must be a number of seconds")
+    seconds = float(value)
+    if not 0 < seconds < float("inf"):
+        raise InvalidInputError("deadline must be more than 0 seconds and finite")
+    return seconds
+
+
+class Clock:
+    """One call's time budget: started when the call starts, shared by all its attempts."""
+
+    __slots__ = ("budget", "ends", "started")
+
+    def __init__(self, budget: float) -> None:
+        self.started = time.monotonic()
+        self.budget = budget
+        self.ends = self.started + budget
+
+    def remaining(self) -> float:
+        return self.ends - time.monotonic()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started

@@ -10,17 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-import httpx
 from jsonschema_rs import Draft202012Validator
 
 from ._contract import CONTRACT
-from ._exceptions import ContractError, InvalidInputError
+from ._exceptions import InvalidInputError
+from ._secrets import Secret
 from .api.authentication import exchange_hmac_token
 from .client import Client
 from .models.hmac_token_request import HmacTokenRequest
-from .models.hmac_token_response import HmacTokenResponse
-from .models.problem import Problem
-from .types import Response
 
 MIN_HMAC_KEY_LENGTH = 16
 _OPERATION_ID = "exchangeHmacToken"
@@ -43,7 +40,10 @@ def _check(field_values: dict[str, object]) -> None:
         raise InvalidInputError(f"{where}: {error.message}")
 
 
-def _key_bytes(hmac_key: str | bytes) -> bytes:
+def checked_hmac_key(hmac_key: object) -> Secret[str | bytes]:
+    """The key as a `Secret`, or an `InvalidInputError` that does not show it."""
+    if isinstance(hmac_key, Secret):
+        return hmac_key
     if not isinstance(hmac_key, (str, bytes)):
         raise InvalidInputError("the HMAC key must be str or bytes")
     key = hmac_key.encode("utf-8") if isinstance(hmac_key, str) else hmac_key
@@ -51,7 +51,12 @@ def _key_bytes(hmac_key: str | bytes) -> bytes:
         raise InvalidInputError(
             f"the HMAC key is shorter than Spike's minimum of {MIN_HMAC_KEY_LENGTH} characters"
         )
-    return key
+    return Secret(hmac_key)
+
+
+def _key_bytes(hmac_key: str | bytes) -> bytes:
+    key = checked_hmac_key(hmac_key).reveal()
+    return key.encode("utf-8") if isinstance(key, str) else key
 
 
 def sign_application_user_id(application_user_id: str, hmac_key: str | bytes) -> str:
@@ -74,25 +79,12 @@ def _request(
     )
 
 
-def _token(response: Response[HmacTokenResponse | Problem]) -> str:
-    """The access token, or a `ContractError` if a custom httpx client let an error through."""
-    if isinstance(response.parsed, HmacTokenResponse):
-        return response.parsed.access_token
-    raw = httpx.Response(
-        int(response.status_code), headers=response.headers, content=response.content
-    )
-    raise ContractError(
-        f"the token exchange answered status {int(response.status_code)} without a token",
-        response=raw,
-    )
-
-
 def exchange_token(
     client: Client, *, application_id: int, application_user_id: str, hmac_key: str | bytes
 ) -> str:
     """Sign the user id and exchange it for an access token; raises the client's errors."""
     body = _request(application_id, application_user_id, hmac_key)
-    return _token(exchange_hmac_token.sync_detailed(client=client, body=body))
+    return exchange_hmac_token.sync(client=client, body=body).access_token
 
 
 async def aexchange_token(
@@ -100,4 +92,4 @@ async def aexchange_token(
 ) -> str:
     """Async twin of `exchange_token`."""
     body = _request(application_id, application_user_id, hmac_key)
-    return _token(await exchange_hmac_token.asyncio_detailed(client=client, body=body))
+    return (await exchange_hmac_token.asyncio(client=client, body=body)).access_token

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import statistics
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -39,9 +40,15 @@ class Pair:
         return (self.client / self.plain - 1) * 100
 
 
-SLUG = "garmin"
-PARAMS = {"state": "bench-state"}
+SLUGS = ("garmin", "oura", "fitbit", "polar", "whoop", "withings", "suunto", "coros")
 HEADERS = {"Authorization": f"Bearer {DEFAULT_STATIC_TOKEN}"}
+
+
+def _calls(count: int) -> Iterator[tuple[str, str]]:
+    """(slug, state) for `count` calls: a new `state` every call and the slugs in turn, as real
+    traffic varies, so that nothing keyed on the URL stays warm."""
+    for n in range(count):
+        yield SLUGS[n % len(SLUGS)], secrets.token_urlsafe(24)
 
 
 def _seconds(run: Callable[[], None]) -> float:
@@ -70,26 +77,26 @@ def sync_pairs(
 ) -> list[Pair]:
     """Seconds per batch of `calls` sequential calls, plain httpx beside the client, both over
     `transport` when one is given (else over real connections)."""
-    url = f"{base_url}/providers/{SLUG}/integration/init_url"
     with (
         httpx.Client(headers=HEADERS, transport=transport) as http,
         AuthenticatedClient(
             base_url=base_url,
             token=DEFAULT_STATIC_TOKEN,
-            redirect_hosts=["127.0.0.1"],
+            redirect_hosts=["127.0.0.1:*"],
             transport=transport,
         ) as spike,
     ):
 
         def plain() -> None:
-            for _ in range(calls):
-                response = http.get(url, params=PARAMS)
+            for slug, state in _calls(calls):
+                url = f"{base_url}/providers/{slug}/integration/init_url"
+                response = http.get(url, params={"state": state})
                 response.raise_for_status()
                 response.json()["path"]
 
         def generated() -> None:
-            for _ in range(calls):
-                init_url.sync(SLUG, client=spike, state=PARAMS["state"])
+            for slug, state in _calls(calls):
+                init_url.sync(slug, client=spike, state=state)
 
         plain()  # warm both connection pools
         generated()
@@ -98,30 +105,30 @@ def sync_pairs(
 
 async def async_pairs(base_url: str, calls: int, batches: int, concurrency: int) -> list[Pair]:
     """Seconds per batch of `calls` calls with `concurrency` in flight, both sides."""
-    url = f"{base_url}/providers/{SLUG}/integration/init_url"
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with (
         httpx.AsyncClient(headers=HEADERS, limits=limits) as http,
         AuthenticatedClient(
             base_url=base_url,
             token=DEFAULT_STATIC_TOKEN,
-            redirect_hosts=["127.0.0.1"],
+            redirect_hosts=["127.0.0.1:*"],
             httpx_args={"limits": limits},
         ) as spike,
     ):
 
-        async def plain_one() -> None:
-            response = await http.get(url, params=PARAMS)
+        async def plain_one(slug: str, state: str) -> None:
+            url = f"{base_url}/providers/{slug}/integration/init_url"
+            response = await http.get(url, params={"state": state})
             response.raise_for_status()
             response.json()["path"]
 
-        async def generated_one() -> None:
-            await init_url.asyncio(SLUG, client=spike, state=PARAMS["state"])
+        async def generated_one(slug: str, state: str) -> None:
+            await init_url.asyncio(slug, client=spike, state=state)
 
-        async def timed(one: Callable[[], Awaitable[None]]) -> float:
+        async def timed(one: Callable[[str, str], Awaitable[None]]) -> float:
             started = time.perf_counter()
             for _ in range(calls // concurrency):
-                await asyncio.gather(*(one() for _ in range(concurrency)))
+                await asyncio.gather(*(one(*call) for call in _calls(concurrency)))
             return time.perf_counter() - started
 
         await timed(plain_one)  # warm up both pools
@@ -142,8 +149,9 @@ IN_PROCESS_BASE_URL = "http://127.0.0.1:8000/v3"
 
 def _answer(request: httpx.Request) -> httpx.Response:
     """The mock's answer to a good `init_url` call, without the mock: only client CPU counts."""
-    path = f"{IN_PROCESS_BASE_URL}/providers/{SLUG}/integration/init/ic/bench"
-    return httpx.Response(200, json={"provider_slug": SLUG, "path": path})
+    slug = request.url.path.split("/")[3]
+    path = f"{IN_PROCESS_BASE_URL}/providers/{slug}/integration/init/ic/bench"
+    return httpx.Response(200, json={"provider_slug": slug, "path": path})
 
 
 def in_process_pairs(calls: int, batches: int) -> list[Pair]:

@@ -50,8 +50,30 @@ def _first_json_content(content: dict[str, JSON]) -> tuple[str, JSON] | None:
     return None
 
 
+def _parameters(operation: dict[str, JSON]) -> list[dict[str, Any]]:
+    """Path and query parameters with their schemas, which the client checks before sending."""
+    return [
+        {
+            "name": parameter["name"],
+            "in": parameter["in"],
+            "required": bool(parameter.get("required")),
+            "schema": _strip_extensions(parameter.get("schema", {})),
+        }
+        for parameter in operation.get("parameters", [])
+        if parameter.get("in") in {"path", "query"}
+    ]
+
+
+def _secured(document: dict[str, JSON], operation: dict[str, JSON]) -> bool:
+    """Whether a client should send its credential: the operation's own `security`, else the
+    document's, names a scheme (`security: []` or `[{}]` means none is wanted)."""
+    requirements = operation.get("security", document.get("security")) or []
+    return any(requirements)
+
+
 def build_contract_table(document: dict[str, JSON]) -> dict[str, Any]:
-    """The operations, with each documented response's media type and schema."""
+    """The operations, with parameter schemas and each documented response's media type and
+    schema."""
     operations = []
     for path, method, operation in iter_operations(document):
         responses: dict[str, Any] = {}
@@ -74,6 +96,8 @@ def build_contract_table(document: dict[str, JSON]) -> dict[str, Any]:
                 "method": method.upper(),
                 "idempotent": method in IDEMPOTENT_METHODS or operation.get(IDEMPOTENT_KEY) is True,
                 "path": path,
+                "secured": _secured(document, operation),
+                "parameters": _parameters(operation),
                 "request_schema": _strip_extensions(body_found[1]) if body_found else None,
                 "responses": responses,
             }

@@ -55,7 +55,7 @@ class MockHandle:
         client = AuthenticatedClient(
             base_url=self.base_url,
             token=token,
-            redirect_hosts=["127.0.0.1", "localhost"],
+            redirect_hosts=["127.0.0.1:*", "localhost:*"],
             transport=self.transport,
             async_transport=self.async_transport,
             **options,

@@ -1,92 +1,45 @@
 from http import HTTPStatus
 from typing import Any
 
-import httpx
-
-from ... import errors
+from ..._call import Answer, acall, call
 from ...client import AuthenticatedClient, Client
 from ...models.hmac_token_request import HmacTokenRequest
 from ...models.hmac_token_response import HmacTokenResponse
-from ...models.problem import Problem
 from ...types import Response
+
+_METHOD = "POST"
+_PATH = "/auth/hmac"
 
 
 def _get_kwargs(
     *,
     body: HmacTokenRequest,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/auth/hmac",
+        "path_params": {},
     }
 
     _kwargs["json"] = body.to_dict()
 
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HmacTokenResponse | Problem | None:
+def _parse_response(response: Answer) -> HmacTokenResponse:
     if response.status_code == 200:
         response_200 = HmacTokenResponse.from_dict(response.json())
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = Problem.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = Problem.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = Problem.from_dict(response.json())
-
-        return response_403
-
-    if response.status_code == 413:
-        response_413 = Problem.from_dict(response.json())
-
-        return response_413
-
-    if response.status_code == 422:
-        response_422 = Problem.from_dict(response.json())
-
-        return response_422
-
-    if response.status_code == 429:
-        response_429 = Problem.from_dict(response.json())
-
-        return response_429
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = Problem.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    raise AssertionError(f"the runtime let status {response.status_code} through")
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HmacTokenResponse | Problem]:
+def _build_response(response: Answer) -> Response[HmacTokenResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=_parse_response(response),
     )
 
 
@@ -94,7 +47,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: HmacTokenRequest,
-) -> Response[HmacTokenResponse | Problem]:
+) -> Response[HmacTokenResponse]:
     """Exchange an HMAC signature for an access token
 
      Signs in an application user without any pre-registration. The signature is the
@@ -109,29 +62,34 @@ def sync_detailed(
             key.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.InvalidInputError: An argument breaks the contract; raised before any request.
+        errors.AuthenticationError: Spike answered 401.
+        errors.InvalidRequestError: Spike answered 400, 413, 422.
+        errors.PermissionDeniedError: Spike answered 403.
+        errors.RateLimitError: Spike answered 429, once retries are spent or the wait asked for is too long.
+        errors.ServerError: Spike answered 5XX, once retries are spent or the wait asked for is too long.
+        errors.APITimeoutError: An attempt's timeout or the whole call's deadline ran out.
+        errors.APIConnectionError: Spike could not be reached, after retries.
+        errors.ContractError: The response breaks the contract (an undocumented status, a body
+            that is not the documented JSON, an unsafe URL for the browser, a body over
+            `max_response_bytes`).
 
     Returns:
-        Response[HmacTokenResponse | Problem]
+        Response[HmacTokenResponse]: the status, headers, raw body and the
+            parsed `HmacTokenResponse`.
     """
 
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
+    return _build_response(call(client, _METHOD, _PATH, kwargs))
 
 
 def sync(
     *,
     client: AuthenticatedClient | Client,
     body: HmacTokenRequest,
-) -> HmacTokenResponse | Problem | None:
+) -> HmacTokenResponse:
     """Exchange an HMAC signature for an access token
 
      Signs in an application user without any pre-registration. The signature is the
@@ -146,11 +104,20 @@ def sync(
             key.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.InvalidInputError: An argument breaks the contract; raised before any request.
+        errors.AuthenticationError: Spike answered 401.
+        errors.InvalidRequestError: Spike answered 400, 413, 422.
+        errors.PermissionDeniedError: Spike answered 403.
+        errors.RateLimitError: Spike answered 429, once retries are spent or the wait asked for is too long.
+        errors.ServerError: Spike answered 5XX, once retries are spent or the wait asked for is too long.
+        errors.APITimeoutError: An attempt's timeout or the whole call's deadline ran out.
+        errors.APIConnectionError: Spike could not be reached, after retries.
+        errors.ContractError: The response breaks the contract (an undocumented status, a body
+            that is not the documented JSON, an unsafe URL for the browser, a body over
+            `max_response_bytes`).
 
     Returns:
-        HmacTokenResponse | Problem
+        HmacTokenResponse
     """
 
     return sync_detailed(
@@ -163,7 +130,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: HmacTokenRequest,
-) -> Response[HmacTokenResponse | Problem]:
+) -> Response[HmacTokenResponse]:
     """Exchange an HMAC signature for an access token
 
      Signs in an application user without any pre-registration. The signature is the
@@ -178,27 +145,34 @@ async def asyncio_detailed(
             key.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.InvalidInputError: An argument breaks the contract; raised before any request.
+        errors.AuthenticationError: Spike answered 401.
+        errors.InvalidRequestError: Spike answered 400, 413, 422.
+        errors.PermissionDeniedError: Spike answered 403.
+        errors.RateLimitError: Spike answered 429, once retries are spent or the wait asked for is too long.
+        errors.ServerError: Spike answered 5XX, once retries are spent or the wait asked for is too long.
+        errors.APITimeoutError: An attempt's timeout or the whole call's deadline ran out.
+        errors.APIConnectionError: Spike could not be reached, after retries.
+        errors.ContractError: The response breaks the contract (an undocumented status, a body
+            that is not the documented JSON, an unsafe URL for the browser, a body over
+            `max_response_bytes`).
 
     Returns:
-        Response[HmacTokenResponse | Problem]
+        Response[HmacTokenResponse]: the status, headers, raw body and the
+            parsed `HmacTokenResponse`.
     """
 
     kwargs = _get_kwargs(
         body=body,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
+    return _build_response(await acall(client, _METHOD, _PATH, kwargs))
 
 
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: HmacTokenRequest,
-) -> HmacTokenResponse | Problem | None:
+) -> HmacTokenResponse:
     """Exchange an HMAC signature for an access token
 
      Signs in an application user without any pre-registration. The signature is the
@@ -213,11 +187,20 @@ async def asyncio(
             key.
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.InvalidInputError: An argument breaks the contract; raised before any request.
+        errors.AuthenticationError: Spike answered 401.
+        errors.InvalidRequestError: Spike answered 400, 413, 422.
+        errors.PermissionDeniedError: Spike answered 403.
+        errors.RateLimitError: Spike answered 429, once retries are spent or the wait asked for is too long.
+        errors.ServerError: Spike answered 5XX, once retries are spent or the wait asked for is too long.
+        errors.APITimeoutError: An attempt's timeout or the whole call's deadline ran out.
+        errors.APIConnectionError: Spike could not be reached, after retries.
+        errors.ContractError: The response breaks the contract (an undocumented status, a body
+            that is not the documented JSON, an unsafe URL for the browser, a body over
+            `max_response_bytes`).
 
     Returns:
-        HmacTokenResponse | Problem
+        HmacTokenResponse
     """
 
     return (

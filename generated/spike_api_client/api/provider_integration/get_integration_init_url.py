@@ -1,14 +1,13 @@
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
-import httpx
-
-from ... import errors
+from ..._call import Answer, acall, call
 from ...client import AuthenticatedClient, Client
 from ...models.integration_init_url import IntegrationInitUrl
-from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
+
+_METHOD = "GET"
+_PATH = "/providers/{provider_slug}/integration/init_url"
 
 
 def _get_kwargs(
@@ -30,73 +29,30 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
-        "method": "get",
-        "url": "/providers/{provider_slug}/integration/init_url".format(
-            provider_slug=quote(str(provider_slug), safe=""),
-        ),
+        "path_params": {
+            "provider_slug": provider_slug,
+        },
         "params": params,
     }
 
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> IntegrationInitUrl | Problem | None:
+def _parse_response(response: Answer) -> IntegrationInitUrl:
     if response.status_code == 200:
         response_200 = IntegrationInitUrl.from_dict(response.json())
 
         return response_200
 
-    if response.status_code == 400:
-        response_400 = Problem.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = Problem.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = Problem.from_dict(response.json())
-
-        return response_403
-
-    if response.status_code == 404:
-        response_404 = Problem.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 422:
-        response_422 = Problem.from_dict(response.json())
-
-        return response_422
-
-    if response.status_code == 429:
-        response_429 = Problem.from_dict(response.json())
-
-        return response_429
-
-    if 500 <= response.status_code <= 599:
-        response_5xx = Problem.from_dict(response.json())
-
-        return response_5xx
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    raise AssertionError(f"the runtime let status {response.status_code} through")
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[IntegrationInitUrl | Problem]:
+def _build_response(response: Answer) -> Response[IntegrationInitUrl]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=_parse_response(response),
     )
 
 
@@ -107,7 +63,7 @@ def sync_detailed(
     redirect_uri: str | Unset = UNSET,
     state: str | Unset = UNSET,
     provider_user_id: str | Unset = UNSET,
-) -> Response[IntegrationInitUrl | Problem]:
+) -> Response[IntegrationInitUrl]:
     """Get the URL that starts a provider integration
 
      Returns the URL to which the application redirects its user's browser to start the
@@ -132,11 +88,22 @@ def sync_detailed(
             `x-spike-providers` says `requires_provider_user_id` (Ultrahuman: the user's email).
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.InvalidInputError: An argument breaks the contract; raised before any request.
+        errors.AuthenticationError: Spike answered 401.
+        errors.InvalidRequestError: Spike answered 400, 422.
+        errors.NotFoundError: Spike answered 404.
+        errors.PermissionDeniedError: Spike answered 403.
+        errors.RateLimitError: Spike answered 429, once retries are spent or the wait asked for is too long.
+        errors.ServerError: Spike answered 5XX, once retries are spent or the wait asked for is too long.
+        errors.APITimeoutError: An attempt's timeout or the whole call's deadline ran out.
+        errors.APIConnectionError: Spike could not be reached, after retries.
+        errors.ContractError: The response breaks the contract (an undocumented status, a body
+            that is not the documented JSON, an unsafe URL for the browser, a body over
+            `max_response_bytes`).
 
     Returns:
-        Response[IntegrationInitUrl | Problem]
+        Response[IntegrationInitUrl]: the status, headers, raw body and the
+            parsed `IntegrationInitUrl`.
     """
 
     kwargs = _get_kwargs(
@@ -145,12 +112,7 @@ def sync_detailed(
         state=state,
         provider_user_id=provider_user_id,
     )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
+    return _build_response(call(client, _METHOD, _PATH, kwargs))
 
 
 def sync(
@@ -160,7 +122,7 @@ def sync(
     redirect_uri: str | Unset = UNSET,
     state: str | Unset = UNSET,
     provider_user_id: str | Unset = UNSET,
-) -> IntegrationInitUrl | Problem | None:
+) -> IntegrationInitUrl:
     """Get the URL that starts a provider integration
 
      Returns the URL to which the application redirects its user's browser to start the
@@ -185,11 +147,21 @@ def sync(
             `x-spike-providers` says `requires_provider_user_id` (Ultrahuman: the user's email).
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.InvalidInputError: An argument breaks the contract; raised before any request.
+        errors.AuthenticationError: Spike answered 401.
+        errors.InvalidRequestError: Spike answered 400, 422.
+        errors.NotFoundError: Spike answered 404.
+        errors.PermissionDeniedError: Spike answered 403.
+        errors.RateLimitError: Spike answered 429, once retries are spent or the wait asked for is too long.
+        errors.ServerError: Spike answered 5XX, once retries are spent or the wait asked for is too long.
+        errors.APITimeoutError: An attempt's timeout or the whole call's deadline ran out.
+        errors.APIConnectionError: Spike could not be reached, after retries.
+        errors.ContractError: The response breaks the contract (an undocumented status, a body
+            that is not the documented JSON, an unsafe URL for the browser, a body over
+            `max_response_bytes`).
 
     Returns:
-        IntegrationInitUrl | Problem
+        IntegrationInitUrl
     """
 
     return sync_detailed(
@@ -208,7 +180,7 @@ async def asyncio_detailed(
     redirect_uri: str | Unset = UNSET,
     state: str | Unset = UNSET,
     provider_user_id: str | Unset = UNSET,
-) -> Response[IntegrationInitUrl | Problem]:
+) -> Response[IntegrationInitUrl]:
     """Get the URL that starts a provider integration
 
      Returns the URL to which the application redirects its user's browser to start the
@@ -233,11 +205,22 @@ async def asyncio_detailed(
             `x-spike-providers` says `requires_provider_user_id` (Ultrahuman: the user's email).
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.InvalidInputError: An argument breaks the contract; raised before any request.
+        errors.AuthenticationError: Spike answered 401.
+        errors.InvalidRequestError: Spike answered 400, 422.
+        errors.NotFoundError: Spike answered 404.
+        errors.PermissionDeniedError: Spike answered 403.
+        errors.RateLimitError: Spike answered 429, once retries are spent or the wait asked for is too long.
+        errors.ServerError: Spike answered 5XX, once retries are spent or the wait asked for is too long.
+        errors.APITimeoutError: An attempt's timeout or the whole call's deadline ran out.
+        errors.APIConnectionError: Spike could not be reached, after retries.
+        errors.ContractError: The response breaks the contract (an undocumented status, a body
+            that is not the documented JSON, an unsafe URL for the browser, a body over
+            `max_response_bytes`).
 
     Returns:
-        Response[IntegrationInitUrl | Problem]
+        Response[IntegrationInitUrl]: the status, headers, raw body and the
+            parsed `IntegrationInitUrl`.
     """
 
     kwargs = _get_kwargs(
@@ -246,10 +229,7 @@ async def asyncio_detailed(
         state=state,
         provider_user_id=provider_user_id,
     )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
+    return _build_response(await acall(client, _METHOD, _PATH, kwargs))
 
 
 async def asyncio(
@@ -259,7 +239,7 @@ async def asyncio(
     redirect_uri: str | Unset = UNSET,
     state: str | Unset = UNSET,
     provider_user_id: str | Unset = UNSET,
-) -> IntegrationInitUrl | Problem | None:
+) -> IntegrationInitUrl:
     """Get the URL that starts a provider integration
 
      Returns the URL to which the application redirects its user's browser to start the
@@ -284,11 +264,21 @@ async def asyncio(
             `x-spike-providers` says `requires_provider_user_id` (Ultrahuman: the user's email).
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.InvalidInputError: An argument breaks the contract; raised before any request.
+        errors.AuthenticationError: Spike answered 401.
+        errors.InvalidRequestError: Spike answered 400, 422.
+        errors.NotFoundError: Spike answered 404.
+        errors.PermissionDeniedError: Spike answered 403.
+        errors.RateLimitError: Spike answered 429, once retries are spent or the wait asked for is too long.
+        errors.ServerError: Spike answered 5XX, once retries are spent or the wait asked for is too long.
+        errors.APITimeoutError: An attempt's timeout or the whole call's deadline ran out.
+        errors.APIConnectionError: Spike could not be reached, after retries.
+        errors.ContractError: The response breaks the contract (an undocumented status, a body
+            that is not the documented JSON, an unsafe URL for the browser, a body over
+            `max_response_bytes`).
 
     Returns:
-        IntegrationInitUrl | Problem
+        IntegrationInitUrl
     """
 
     return (
