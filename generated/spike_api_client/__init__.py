@@ -1,5 +1,6 @@
 """A client library for accessing Spike API v3 - provider integration"""
 
+from ._application import ApplicationClient, UserClient
 from ._retry import RetryPolicy
 from .auth import aexchange_token, exchange_token, sign_application_user_id
 from .client import AuthenticatedClient, Client
@@ -28,6 +29,7 @@ __all__ = [
     "APIResponseError",
     "APIStatusError",
     "APITimeoutError",
+    "ApplicationClient",
     "AuthenticatedClient",
     "AuthenticationError",
     "Client",
@@ -42,6 +44,7 @@ __all__ = [
     "ServerError",
     "SpikeError",
     "UnsafeRedirectError",
+    "UserClient",
     "__version__",
     "aexchange_token",
     "exchange_token",

@@ -23,7 +23,7 @@ RUNNABLE = [block for block in BLOCKS if "127.0.0.1:8765" in block]
 
 @pytest.fixture(scope="module")
 def mock_url() -> Iterator[str]:
-    with MockProcess("--redirect-host", "127.0.0.1") as mock:
+    with MockProcess() as mock:  # as the README says: `spike-mock --port 8765`, defaults
         yield mock.base_url
 
 

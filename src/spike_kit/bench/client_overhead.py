@@ -20,25 +20,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
-from attrs import frozen
 from spike_api_client import AuthenticatedClient
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
+from spike_kit.bench import per_user
+from spike_kit.bench.pairs import Pair, paired, seconds
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
-
-
-@frozen
-class Pair:
-    """Seconds that one batch took on each side."""
-
-    plain: float
-    client: float
-
-    @property
-    def overhead_percent(self) -> float:
-        return (self.client / self.plain - 1) * 100
-
 
 SLUGS = ("garmin", "oura", "fitbit", "polar", "whoop", "withings", "suunto", "coros")
 HEADERS = {"Authorization": f"Bearer {DEFAULT_STATIC_TOKEN}"}
@@ -49,27 +37,6 @@ def _calls(count: int) -> Iterator[tuple[str, str]]:
     traffic varies, so that nothing keyed on the URL stays warm."""
     for n in range(count):
         yield SLUGS[n % len(SLUGS)], secrets.token_urlsafe(24)
-
-
-def _seconds(run: Callable[[], None]) -> float:
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
-
-
-def _paired(plain: Callable[[], float], client: Callable[[], float], batches: int) -> list[Pair]:
-    """Alternate the two sides batch by batch, swapping which goes first each time, so that
-    drift of the machine (frequency, noisy neighbours) lands on both sides alike."""
-    pairs = []
-    for batch in range(batches):
-        if batch % 2:
-            client_s = client()
-            plain_s = plain()
-        else:
-            plain_s = plain()
-            client_s = client()
-        pairs.append(Pair(plain_s, client_s))
-    return pairs
 
 
 def sync_pairs(
@@ -100,7 +67,7 @@ def sync_pairs(
 
         plain()  # warm both connection pools
         generated()
-        return _paired(lambda: _seconds(plain), lambda: _seconds(generated), batches)
+        return paired(lambda: seconds(plain), lambda: seconds(generated), batches)
 
 
 async def async_pairs(base_url: str, calls: int, batches: int, concurrency: int) -> list[Pair]:
@@ -203,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, default=20, help="batches per side (default 20)")
     parser.add_argument("--concurrency", type=int, default=64, help="async calls in flight")
     parser.add_argument(
+        "--users",
+        type=int,
+        default=1000,
+        help="distinct users for the per-user rows (default 1000; 0 leaves them out)",
+    )
+    parser.add_argument(
         "--in-process",
         action="store_true",
         help="also time both sides over httpx.MockTransport (no server, no network)",
@@ -212,11 +185,21 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(
             "--calls must be at least --concurrency (and at most 100000), --batches 1..1000"
         )
+    if not 0 <= args.users <= 100_000:
+        parser.error("--users must be 0..100000")
 
     with MockProcess("--no-faults") as mock, _pinned_apart(mock.pid) as pinned:
         sync = sync_pairs(mock.base_url, args.calls, args.batches)
         async_ = asyncio.run(async_pairs(mock.base_url, args.calls, args.batches, args.concurrency))
         in_process = in_process_pairs(args.calls, args.batches) if args.in_process else []
+        if args.users:
+            cold = (
+                per_user.client_per_user(mock.base_url, args.users),
+                per_user.one_application(mock.base_url, args.users),
+            )
+            warm = per_user.warm_pairs(
+                mock.base_url, args.calls, args.batches, min(args.users, args.calls)
+            )
 
     where = "mock and client pinned to different cores" if pinned else "cores shared"
     print(
@@ -230,4 +213,27 @@ def main(argv: list[str] | None = None) -> int:
     _report(f"async, {args.concurrency} in flight", calls, async_)
     if in_process:
         _report_in_process(args.calls, in_process)
+    if args.users:
+        _report_users(args.users, cold, args.calls, warm)
     return 0
+
+
+def _report_users(users: int, cold: tuple[float, float], calls: int, warm: list[Pair]) -> None:
+    new_client, application = cold
+    print()
+    print("| per-user tokens | a client per user | one ApplicationClient | ApplicationClient |")
+    print("| --- | ---: | ---: | ---: |")
+    print(
+        f"| {users:,} users, first call each (exchange + init_url) | "
+        f"{new_client / users * 1000:.2f} ms/user | {application / users * 1000:.2f} ms/user | "
+        f"{new_client / application:.1f}x faster |"
+    )
+    static = statistics.median(calls / pair.plain for pair in warm)
+    views = statistics.median(calls / pair.client for pair in warm)
+    overheads = sorted(pair.overhead_percent for pair in warm)
+    quartiles = statistics.quantiles(overheads, n=4) if len(overheads) > 1 else overheads * 3
+    print(
+        f"| warm calls, `for_user` view per call vs one static-token client | "
+        f"{static:,.0f} calls/s | {views:,.0f} calls/s | {statistics.median(overheads):+.1f}% "
+        f"(middle half {quartiles[0]:+.1f}% to {quartiles[2]:+.1f}%) |"
+    )

@@ -12,6 +12,7 @@ from typing import assert_type
 import httpx
 from spike_api_client import (
     APIStatusError,
+    ApplicationClient,
     AuthenticatedClient,
     AuthenticationError,
     Client,
@@ -79,3 +80,19 @@ def explain(spike: AuthenticatedClient) -> str:
     except SpikeError as error:
         return str(error)
     return "connected"
+
+
+SPIKE = ApplicationClient.from_env()
+
+
+def handler(user_id: str) -> str:
+    found = get_integration_init_url.sync("garmin", client=SPIKE.for_user(user_id))
+    assert_type(found, IntegrationInitUrl)
+    return found.path
+
+
+async def ahandler(user_id: str) -> str:
+    view = SPIKE.for_user(user_id).with_options(deadline=5)
+    found = await get_integration_init_url.asyncio("garmin", client=view)
+    assert_type(found, IntegrationInitUrl)
+    return view.application_user_id + found.path
