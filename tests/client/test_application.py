@@ -253,8 +253,8 @@ def test_from_env_reads_the_documented_variables(mock: CountedMock) -> None:
         "SPIKE_HMAC_KEY": DEFAULT_HMAC_KEY,
         "SPIKE_BASE_URL": mock.server.base_url,
     }
-    app = ApplicationClient.from_env(environ, redirect_hosts=["127.0.0.1:*"])
-    assert init_url.sync("garmin", client=app.for_user("u1")).provider_slug == "garmin"
+    with ApplicationClient.from_env(environ, redirect_hosts=["127.0.0.1:*"]) as app:
+        assert init_url.sync("garmin", client=app.for_user("u1")).provider_slug == "garmin"
 
 
 @pytest.mark.parametrize(

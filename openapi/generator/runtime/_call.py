@@ -14,13 +14,12 @@ from __future__ import annotations
 import json as jsonlib
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 import anyio
 import httpx
-from attrs import frozen
 
 from ._contract import (
     CONTRACT,
@@ -42,14 +41,13 @@ from ._exceptions import (
     RateLimitError,
     ResponseTooLargeError,
     ServerError,
-    SpikeError,
     UnsafeRedirectError,
 )
 from ._retry import Clock, is_retryable_status, parse_retry_after
 from ._secrets import SECRET_HEADERS, Scrubber, redacted_headers
 
 if TYPE_CHECKING:
-    from ._client import CallSettings, Client
+    from ._client import Client
 
 logger = logging.getLogger("spike_api_client")
 logger.addHandler(logging.NullHandler())
@@ -83,14 +81,18 @@ class Answer:
         return self._body
 
 
-@frozen
 class _Sent:
-    """What one attempt sent, for its log line, its errors and scrubbing."""
+    """One attempt: its request and what it carried, for its log line, errors and scrubbing."""
 
-    operation: Operation
-    request: httpx.Request
-    authorization: str | None
-    secret_names: tuple[str, ...]
+    __slots__ = ("authorization", "request", "secret_names", "started")
+
+    def __init__(
+        self, request: httpx.Request, authorization: str | None, secret_names: tuple[str, ...]
+    ) -> None:
+        self.request = request
+        self.authorization = authorization
+        self.secret_names = secret_names
+        self.started = time.perf_counter()
 
     @property
     def where(self) -> str:
@@ -107,6 +109,21 @@ class _Sent:
         """The request with its credentials replaced by a marker, for errors to keep."""
         headers = redacted_headers(self.request.headers, self.secret_names)
         return httpx.Request(self.request.method, self.request.url, headers=headers)
+
+    def safe_response(self, response: httpx.Response, content: bytes) -> httpx.Response:
+        """The response as an error keeps it: credentials scrubbed, the body decoded."""
+        scrub = self.scrubber()
+        headers = [
+            pair
+            for pair in scrub.headers(response.headers.items(), self.secret_names)
+            if pair[0].lower() not in {"content-encoding", "content-length"}
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=scrub.data(content),
+            request=self.safe_request(),
+        )
 
 
 class _Retry(Exception):
@@ -160,31 +177,6 @@ def _attempt_timeout(timeout: httpx.Timeout, remaining: float) -> dict[str, floa
     }
 
 
-def _request(
-    operation: Operation,
-    url: str,
-    headers: dict[str, str],
-    authorization: tuple[str, str] | None,
-    arguments: Mapping[str, Any],
-    settings: CallSettings,
-    clock: Clock,
-) -> httpx.Request:
-    if authorization is not None:
-        headers = {**headers, authorization[0]: authorization[1]}
-    body = arguments.get("json")
-    content = None
-    if body is not None:
-        content = jsonlib.dumps(body, separators=(",", ":"), allow_nan=False).encode()
-        headers = {**headers, "Content-Type": "application/json"}
-    return httpx.Request(
-        operation.method,
-        url,
-        headers=headers,
-        content=content,
-        extensions={"timeout": _attempt_timeout(settings.timeout, max(clock.remaining(), 0.0))},
-    )
-
-
 # Reading the answer ----------------------------------------------------------------------
 
 
@@ -229,130 +221,7 @@ async def _aread(response: httpx.Response, limit: int, clock: Clock) -> bytes:
     return b"".join(chunks)
 
 
-# Deciding --------------------------------------------------------------------------------
-
-
-def _safe_response(sent: _Sent, response: httpx.Response, content: bytes) -> httpx.Response:
-    """The response as an error keeps it: credentials scrubbed, the body already decoded."""
-    scrub = sent.scrubber()
-    headers = [
-        pair
-        for pair in scrub.headers(response.headers.items(), sent.secret_names)
-        if pair[0].lower() not in {"content-encoding", "content-length"}
-    ]
-    return httpx.Response(
-        response.status_code,
-        headers=headers,
-        content=scrub.data(content),
-        request=sent.safe_request(),
-    )
-
-
-def _problem_of(sent: _Sent, response: httpx.Response, content: bytes) -> Any:
-    """The parsed problem document, scrubbed, or None when the body is not a valid one."""
-    from .models.problem import Problem
-
-    body, not_json = parse_json(content, response.headers.get("content-type"))
-    if not_json is not None or not isinstance(body, dict):
-        return None
-    rule = sent.operation.rule_for(response.status_code)
-    if rule is not None and schema_violation(rule, body) is not None:
-        return None
-    try:
-        return Problem.from_dict(sent.scrubber().json(body))
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _attempts(count: int, clock: Clock) -> str:
-    return f"{count} attempt{'s' if count > 1 else ''} in {clock.elapsed():.1f} s"
-
-
-def _status_error(
-    sent: _Sent, response: httpx.Response, content: bytes, attempts: int, clock: Clock, why: str
-) -> APIStatusError:
-    problem = _problem_of(sent, response, content)
-    status = response.status_code
-    message = f"{status} {response.reason_phrase or 'error'} from {sent.where}"
-    if problem is not None:
-        said = [text for text in (problem.title, problem.detail) if isinstance(text, str)]
-        if said:
-            message += ": " + " - ".join(said)
-    message += f" ({_attempts(attempts, clock)}{why})"
-    error_type = _STATUS_ERRORS.get(status, ServerError if status >= 500 else APIStatusError)
-    return error_type(
-        sent.scrubber().text(message),
-        response=_safe_response(sent, response, content),
-        problem=problem,
-        retry_after=parse_retry_after(response.headers.get("retry-after")),
-    )
-
-
-def _contract_error(
-    sent: _Sent, response: httpx.Response, content: bytes, settings: CallSettings
-) -> tuple[Any, ContractError | None]:
-    """(parsed body, None) when the response honours the contract, else (None, the error)."""
-    operation = sent.operation
-    rule = operation.rule_for(response.status_code)
-    if rule is None:
-        message = (
-            f"{sent.where} answered status {response.status_code}, which "
-            f"{operation.operation_id} does not document"
-        )
-        return None, ContractError(message, response=_safe_response(sent, response, content))
-    if rule.content_type is None:
-        return None, None
-    body, not_json = parse_json(content, response.headers.get("content-type"))
-    error_type: type[ContractError] = ContractError
-    if not_json is not None:
-        message = f"{sent.where} broke the contract of {operation.operation_id}: {not_json}"
-    elif unsafe := redirect_violation(rule, body, settings.redirect_hosts):
-        # The safety check speaks first: an unsafe browser URL is the more specific finding.
-        error_type = UnsafeRedirectError
-        message = f"{sent.where} returned an unsafe redirect URL: {unsafe}"
-    elif violation := schema_violation(rule, body):
-        message = f"{sent.where} broke the contract of {operation.operation_id}: {violation}"
-    else:
-        return body, None
-    safe = _safe_response(sent, response, content)
-    return None, error_type(sent.scrubber().text(message), response=safe)
-
-
-def _on_status(
-    sent: _Sent,
-    response: httpx.Response,
-    content: bytes,
-    attempts: int,
-    refreshed: bool,
-    client: Client,
-    settings: CallSettings,
-    clock: Clock,
-) -> APIStatusError:
-    """The error for an error status, or a `_Retry` raised when another attempt may cure it."""
-    status = response.status_code
-    if (
-        status == 401
-        and not refreshed
-        and sent.authorization is not None
-        and _detail_of(content) in REFRESHABLE_401
-        and client._credential_rejected(sent.authorization)
-    ):
-        raise _Retry(0.0, "status 401, token refreshed", refresh=True)
-    retry = settings.retry
-    if is_retryable_status(status) and sent.operation.idempotent:
-        asked = parse_retry_after(response.headers.get("retry-after"))
-        if attempts > retry.max_retries:
-            return _status_error(sent, response, content, attempts, clock, "")
-        if asked is not None and asked > retry.max_retry_after:
-            why = f"; Retry-After {asked:g} s is over the {retry.max_retry_after:g} s limit"
-            return _status_error(sent, response, content, attempts, clock, why)
-        wait = retry.backoff(attempts - 1) if asked is None else asked
-        if wait >= clock.remaining():
-            why = f"; waiting {wait:.1f} s more would pass the {clock.budget:g} s deadline"
-            return _status_error(sent, response, content, attempts, clock, why)
-        said = f"status {status}" + ("" if asked is None else f", Retry-After {asked:g} s")
-        raise _Retry(wait, said)
-    return _status_error(sent, response, content, attempts, clock, "")
+# One call's decisions -------------------------------------------------------------------
 
 
 def _detail_of(content: bytes) -> str | None:
@@ -362,32 +231,6 @@ def _detail_of(content: bytes) -> str | None:
         return None
     detail = body.get("detail") if isinstance(body, dict) else None
     return detail if isinstance(detail, str) else None
-
-
-def _on_transport_error(
-    sent: _Sent, exc: Exception, attempts: int, settings: CallSettings, clock: Clock
-) -> APIConnectionError:
-    """The error for a failed attempt, or a `_Retry` raised when another attempt may work."""
-    never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-    timed_out = isinstance(exc, (httpx.TimeoutException, _OutOfTime))
-    name = "deadline" if isinstance(exc, _OutOfTime) else exc.__class__.__name__
-    if (
-        (never_sent or sent.operation.idempotent)
-        and attempts <= settings.retry.max_retries
-        and not isinstance(exc, _OutOfTime)
-    ):
-        wait = settings.retry.backoff(attempts - 1)
-        if wait < clock.remaining():
-            raise _Retry(wait, name)
-    kind = "timed out" if timed_out or clock.remaining() <= 0 else "failed"
-    message = (
-        f"{sent.where} {kind} after {_attempts(attempts, clock)} "
-        f"(deadline {clock.budget:g} s; last: {name})"
-    )
-    error_type = APITimeoutError if kind == "timed out" else APIConnectionError
-    error = error_type(message, request=sent.safe_request())
-    error.__cause__ = _safe_cause(sent, exc)
-    return error
 
 
 def _safe_cause(sent: _Sent, exc: Exception) -> Exception | None:
@@ -403,213 +246,340 @@ def _safe_cause(sent: _Sent, exc: Exception) -> Exception | None:
         return httpx.RequestError(type(exc).__name__, request=sent.safe_request())
 
 
-def _out_of_time(sent: _Sent, attempts: int, clock: Clock) -> APITimeoutError:
-    message = (
-        f"{sent.where} timed out after {_attempts(attempts, clock)} (deadline {clock.budget:g} s)"
+class _Call:
+    """One call of one operation across its attempts: what it sends, how long it may take,
+    and what each answer means. Both loops below drive it the same way."""
+
+    __slots__ = (
+        "arguments",
+        "attempts",
+        "client",
+        "clock",
+        "headers",
+        "operation",
+        "refreshed",
+        "settings",
+        "url",
     )
-    return APITimeoutError(message, request=sent.safe_request())
 
+    def __init__(
+        self, client: Client, method: str, path: str, arguments: Mapping[str, Any]
+    ) -> None:
+        self.client, self.arguments = client, arguments
+        self.operation = CONTRACT.operation(method, path)
+        self.settings = client._call_settings()
+        self.url = build_url(self.settings.base_url, self.operation, arguments)
+        self.clock = Clock(self.settings.deadline)
+        self.headers: dict[str, str] = {}
+        self.attempts = 0
+        self.refreshed = False
 
-def _too_large(sent: _Sent, response: httpx.Response, settings: CallSettings) -> ContractError:
-    message = (
-        f"{sent.where} answered {response.status_code} with a body over the client's "
-        f"max_response_bytes ({settings.max_response_bytes:,}); it was not read"
-    )
-    safe = httpx.Response(
-        response.status_code,
-        headers=Scrubber([]).headers(response.headers.items(), sent.secret_names),
-        request=sent.safe_request(),
-    )
-    return ResponseTooLargeError(message, response=safe)
+    # Sending ----------------------------------------------------------------------------
+    def credential(self) -> tuple[str, str] | None:
+        """The client's credential, when the operation wants one; waiting for another
+        thread's token exchange for the same user counts against this call's deadline."""
+        if not self.operation.secured:
+            return None
+        try:
+            return self.client._credential(self.clock)
+        except TimeoutError:
+            raise self.out_of_time(None) from None
 
+    def attempt(self, authorization: tuple[str, str] | None) -> _Sent:
+        """The next attempt's request."""
+        headers = self.headers
+        if authorization is not None:
+            headers = {**headers, authorization[0]: authorization[1]}
+        body = self.arguments.get("json")
+        content = None
+        if body is not None:
+            content = jsonlib.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+            headers = {**headers, "Content-Type": "application/json"}
+        timeout = _attempt_timeout(self.settings.timeout, max(self.clock.remaining(), 0.0))
+        request = httpx.Request(
+            self.operation.method,
+            self.url,
+            headers=headers,
+            content=content,
+            extensions={"timeout": timeout},
+        )
+        self.attempts += 1
+        value = authorization[1] if authorization else None
+        return _Sent(request, value, self.settings.secret_names)
 
-def _settle(
-    sent: _Sent,
-    response: httpx.Response,
-    content: bytes,
-    attempts: int,
-    refreshed: bool,
-    client: Client,
-    settings: CallSettings,
-    clock: Clock,
-) -> Answer:
-    """The checked answer of a complete response; raises its error or a `_Retry`."""
-    if response.status_code >= 400:
-        raise _on_status(sent, response, content, attempts, refreshed, client, settings, clock)
-    body, error = _contract_error(sent, response, content, settings)
-    if error is not None:
-        raise error
-    return Answer(response.status_code, response.headers, content, body)
+    # Answers ----------------------------------------------------------------------------
+    def settle(self, sent: _Sent, response: httpx.Response, content: bytes) -> Answer:
+        """The checked answer of a complete response; raises its error or a `_Retry`."""
+        self.log(sent, response.status_code)
+        if response.status_code >= 400:
+            raise self.status_error(sent, response, content)
+        body, error = self.contract_error(sent, response, content)
+        if error is not None:
+            raise error
+        return Answer(response.status_code, response.headers, content, body)
 
+    def status_error(self, sent: _Sent, response: httpx.Response, content: bytes) -> APIStatusError:
+        """The error for an error status, or a `_Retry` raised when another attempt may
+        cure it: a fresh token once on a refreshable 401, else the retry policy."""
+        status = response.status_code
+        if (
+            status == 401
+            and not self.refreshed
+            and sent.authorization is not None
+            and _detail_of(content) in REFRESHABLE_401
+            and self.client._credential_rejected(sent.authorization)
+        ):
+            raise _Retry(0.0, "status 401, token refreshed", refresh=True)
+        retry, clock = self.settings.retry, self.clock
+        if is_retryable_status(status) and self.operation.idempotent:
+            asked = parse_retry_after(response.headers.get("retry-after"))
+            if self.attempts > retry.max_retries:
+                return self.answered(sent, response, content, "")
+            if asked is not None and asked > retry.max_retry_after:
+                why = f"; Retry-After {asked:g} s is over the {retry.max_retry_after:g} s limit"
+                return self.answered(sent, response, content, why)
+            wait = retry.backoff(self.attempts - 1) if asked is None else asked
+            if wait >= clock.remaining():
+                why = f"; waiting {wait:.1f} s more would pass the {clock.budget:g} s deadline"
+                return self.answered(sent, response, content, why)
+            said = f"status {status}" + ("" if asked is None else f", Retry-After {asked:g} s")
+            raise _Retry(wait, said)
+        return self.answered(sent, response, content, "")
 
-# Logging ---------------------------------------------------------------------------------
+    def answered(
+        self, sent: _Sent, response: httpx.Response, content: bytes, why: str
+    ) -> APIStatusError:
+        """The status error to raise, its message and problem document scrubbed."""
+        problem = self.problem_of(sent, response, content)
+        status = response.status_code
+        message = f"{status} {response.reason_phrase or 'error'} from {sent.where}"
+        if problem is not None:
+            said = [text for text in (problem.title, problem.detail) if isinstance(text, str)]
+            if said:
+                message += ": " + " - ".join(said)
+        message += f" ({self.tally()}{why})"
+        error_type = _STATUS_ERRORS.get(status, ServerError if status >= 500 else APIStatusError)
+        return error_type(
+            sent.scrubber().text(message),
+            response=sent.safe_response(response, content),
+            problem=problem,
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+        )
 
+    def problem_of(self, sent: _Sent, response: httpx.Response, content: bytes) -> Any:
+        """The parsed problem document, scrubbed, or None when the body is not a valid one."""
+        from .models.problem import Problem
 
-def _log_attempt(sent: _Sent, status: int | str, started: float, attempt: int) -> None:
-    if logger.isEnabledFor(logging.INFO):
-        elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
-        logger.info(
-            "%s -> %s in %.1f ms (attempt %d)",
+        body, not_json = parse_json(content, response.headers.get("content-type"))
+        if not_json is not None or not isinstance(body, dict):
+            return None
+        rule = self.operation.rule_for(response.status_code)
+        if rule is not None and schema_violation(rule, body) is not None:
+            return None
+        try:
+            return Problem.from_dict(sent.scrubber().json(body))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def contract_error(
+        self, sent: _Sent, response: httpx.Response, content: bytes
+    ) -> tuple[Any, ContractError | None]:
+        """(parsed body, None) when the response honours the contract, else (None, error)."""
+        operation = self.operation
+        rule = operation.rule_for(response.status_code)
+        error_type: type[ContractError] = ContractError
+        if rule is None:
+            message = (
+                f"{sent.where} answered status {response.status_code}, which "
+                f"{operation.operation_id} does not document"
+            )
+        elif rule.content_type is None:
+            return None, None
+        else:
+            body, not_json = parse_json(content, response.headers.get("content-type"))
+            if not_json is not None:
+                message = f"{sent.where} broke the contract of {operation.operation_id}: {not_json}"
+            elif unsafe := redirect_violation(rule, body, self.settings.redirect_hosts):
+                # The safety check speaks first: an unsafe browser URL is the finer finding.
+                error_type = UnsafeRedirectError
+                message = f"{sent.where} returned an unsafe redirect URL: {unsafe}"
+            elif violation := schema_violation(rule, body):
+                message = (
+                    f"{sent.where} broke the contract of {operation.operation_id}: {violation}"
+                )
+            else:
+                return body, None
+        safe = sent.safe_response(response, content)
+        return None, error_type(sent.scrubber().text(message), response=safe)
+
+    # Failures below HTTP ----------------------------------------------------------------
+    def transport_error(self, sent: _Sent, exc: Exception) -> APIConnectionError:
+        """The error for a failed attempt, or a `_Retry` raised when another may work."""
+        name = "deadline" if isinstance(exc, _OutOfTime) else exc.__class__.__name__
+        self.log(sent, name)
+        never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+        settings, clock = self.settings, self.clock
+        if (
+            (never_sent or self.operation.idempotent)
+            and self.attempts <= settings.retry.max_retries
+            and not isinstance(exc, _OutOfTime)
+        ):
+            wait = settings.retry.backoff(self.attempts - 1)
+            if wait < clock.remaining():
+                raise _Retry(wait, name)
+        timed_out = isinstance(exc, (httpx.TimeoutException, _OutOfTime))
+        kind = "timed out" if timed_out or clock.remaining() <= 0 else "failed"
+        message = (
+            f"{sent.where} {kind} after {self.tally()} (deadline {clock.budget:g} s; last: {name})"
+        )
+        error_type = APITimeoutError if kind == "timed out" else APIConnectionError
+        error = error_type(message, request=sent.safe_request())
+        error.__cause__ = _safe_cause(sent, exc)
+        return error
+
+    def out_of_time(self, sent: _Sent | None) -> APITimeoutError:
+        """The error when the deadline ran out: during attempt `sent`, or between attempts
+        (`sent` None), or before the first while waiting for a credential."""
+        where = f"{self.operation.method} {httpx.URL(self.url).path}"
+        if sent is not None:
+            self.log(sent, "deadline")
+        if self.attempts:
+            message = f"{where} timed out after {self.tally()}"
+        else:
+            message = f"{where} timed out waiting for a token exchange"
+        request = httpx.Request(self.operation.method, self.url)
+        if sent is not None:
+            request = sent.safe_request()
+        return APITimeoutError(f"{message} (deadline {self.clock.budget:g} s)", request=request)
+
+    def too_large(self, sent: _Sent, response: httpx.Response) -> ContractError:
+        self.log(sent, response.status_code)
+        message = (
+            f"{sent.where} answered {response.status_code} with a body over the client's "
+            f"max_response_bytes ({self.settings.max_response_bytes:,}); it was not read"
+        )
+        safe = httpx.Response(
+            response.status_code,
+            headers=Scrubber([]).headers(response.headers.items(), sent.secret_names),
+            request=sent.safe_request(),
+        )
+        return ResponseTooLargeError(message, response=safe)
+
+    def retrying(self, sent: _Sent, retry: _Retry) -> float:
+        """Seconds to wait before the next attempt; a token refresh is a new try, not a
+        retry, and is neither logged nor counted."""
+        if retry.refresh:
+            self.refreshed = True
+            self.attempts -= 1
+            return 0.0
+        logger.warning(
+            "retrying %s in %.2f s after %s (retry %d of %d)",
             sent.where,
-            status,
-            elapsed_ms,
-            attempt,
+            retry.wait,
+            retry.why,
+            self.attempts,
+            self.settings.retry.max_retries,
             extra={
-                "operation": sent.operation.operation_id,
-                "attempt": attempt,
-                "status": status,
-                "elapsed_ms": elapsed_ms,
+                "operation": self.operation.operation_id,
+                "attempt": self.attempts,
+                "retry_in": round(retry.wait, 3),
+                "reason": retry.why,
             },
         )
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug(
-            "request headers: %s",
-            redacted_headers(sent.request.headers, sent.secret_names),
-            extra={"operation": sent.operation.operation_id, "attempt": attempt},
-        )
+        return retry.wait
+
+    # Telling ----------------------------------------------------------------------------
+    def tally(self) -> str:
+        count = self.attempts
+        return f"{count} attempt{'s' if count > 1 else ''} in {self.clock.elapsed():.1f} s"
+
+    def log(self, sent: _Sent, status: int | str) -> None:
+        """One INFO line per attempt (and its headers, redacted, at DEBUG), with fields."""
+        if logger.isEnabledFor(logging.INFO):
+            elapsed_ms = round((time.perf_counter() - sent.started) * 1000, 1)
+            logger.info(
+                "%s -> %s in %.1f ms (attempt %d)",
+                sent.where,
+                status,
+                elapsed_ms,
+                self.attempts,
+                extra={
+                    "operation": self.operation.operation_id,
+                    "attempt": self.attempts,
+                    "status": status,
+                    "elapsed_ms": elapsed_ms,
+                },
+            )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "request headers: %s",
+                redacted_headers(sent.request.headers, sent.secret_names),
+                extra={"operation": self.operation.operation_id, "attempt": self.attempts},
+            )
 
 
-def _log_retry(sent: _Sent, retry: _Retry, attempt: int, settings: CallSettings) -> None:
-    logger.warning(
-        "retrying %s in %.2f s after %s (retry %d of %d)",
-        sent.where,
-        retry.wait,
-        retry.why,
-        attempt,
-        settings.retry.max_retries,
-        extra={
-            "operation": sent.operation.operation_id,
-            "attempt": attempt,
-            "retry_in": round(retry.wait, 3),
-            "reason": retry.why,
-        },
-    )
-
-
-# The loops -------------------------------------------------------------------------------
-
-
-def _credential(
-    client: Client, clock: Clock, operation: Operation, url: str
-) -> tuple[str, str] | None:
-    """The client's credential; waiting for another thread's token exchange for the same
-    user counts against this call's deadline like any wait."""
-    try:
-        return client._credential(clock)
-    except TimeoutError:
-        message = (
-            f"{operation.method} {httpx.URL(url).path} timed out waiting for a token exchange "
-            f"(deadline {clock.budget:g} s)"
-        )
-        raise APITimeoutError(message, request=httpx.Request(operation.method, url)) from None
-
-
-def _prepare(
-    client: Client, method: str, path: str, arguments: Mapping[str, Any]
-) -> tuple[Operation, str, CallSettings]:
-    operation = CONTRACT.operation(method, path)
-    settings = client._call_settings()
-    return operation, build_url(settings.base_url, operation, arguments), settings
+# The loops: mirror images, one sync and one async -----------------------------------------
 
 
 def call(client: Client, method: str, path: str, arguments: Mapping[str, Any]) -> Answer:
     """Send one call of the operation `method path` and return its checked answer."""
-    operation, url, settings = _prepare(client, method, path, arguments)
+    state = _Call(client, method, path, arguments)
     http = client.get_httpx_client()
-    headers = client._base_headers()
-    clock = Clock(settings.deadline)
-    attempts, refreshed, sent = 0, False, None
+    state.headers = client._base_headers()
     while True:
-        authorization = _credential(client, clock, operation, url) if operation.secured else None
-        request = _request(operation, url, headers, authorization, arguments, settings, clock)
-        sent = _Sent(
-            operation, request, authorization[1] if authorization else None, settings.secret_names
-        )
-        attempts += 1
-        started = time.perf_counter()
+        authorization = state.credential()
+        if state.clock.remaining() <= 0:
+            raise state.out_of_time(None)
+        sent = state.attempt(authorization)
         try:
-            if clock.remaining() <= 0:
-                raise _out_of_time(sent, attempts - 1, clock)
             try:
-                response = http.send(request, stream=True)
+                response = http.send(sent.request, stream=True)
                 try:
-                    content = _read(response, settings.max_response_bytes, clock)
+                    content = _read(response, state.settings.max_response_bytes, state.clock)
                 finally:
                     response.close()
             except _TooLarge:
-                _log_attempt(sent, response.status_code, started, attempts)
-                raise _too_large(sent, response, settings) from None
+                raise state.too_large(sent, response) from None
             except (httpx.TransportError, OSError, _OutOfTime) as exc:
-                _log_attempt(sent, exc.__class__.__name__, started, attempts)
-                error = _on_transport_error(sent, exc, attempts, settings, clock)
+                error = state.transport_error(sent, exc)
                 raise error from error.__cause__
-            _log_attempt(sent, response.status_code, started, attempts)
-            return _settle(sent, response, content, attempts, refreshed, client, settings, clock)
+            return state.settle(sent, response, content)
         except _Retry as retry:
-            refreshed = refreshed or retry.refresh
-            if retry.refresh:
-                attempts -= 1  # a refreshed token is a new try, not a retry
-            else:
-                _log_retry(sent, retry, attempts, settings)
-                time.sleep(retry.wait)
+            time.sleep(state.retrying(sent, retry))
 
 
 async def acall(client: Client, method: str, path: str, arguments: Mapping[str, Any]) -> Answer:
-    """Async twin of `call`; the deadline also holds as a hard bound on every await."""
-    operation, url, settings = _prepare(client, method, path, arguments)
+    """Async twin of `call`; one cancel scope also bounds every await by the deadline."""
+    state = _Call(client, method, path, arguments)
     http = client.get_async_httpx_client()
-    headers = client._base_headers()
-    clock = Clock(settings.deadline)
-    attempts, refreshed, sent = 0, False, None
+    state.headers = client._base_headers()
+    sent: _Sent | None = None
     try:
-        with anyio.fail_after(settings.deadline):
+        with anyio.fail_after(state.settings.deadline):
             while True:
-                authorization = await client._acredential(clock) if operation.secured else None
-                request = _request(
-                    operation, url, headers, authorization, arguments, settings, clock
+                authorization = (
+                    await client._acredential(state.clock) if state.operation.secured else None
                 )
-                sent = _Sent(
-                    operation,
-                    request,
-                    authorization[1] if authorization else None,
-                    settings.secret_names,
-                )
-                attempts += 1
-                started = time.perf_counter()
+                sent = state.attempt(authorization)
                 try:
                     try:
-                        response = await http.send(request, stream=True)
+                        response = await http.send(sent.request, stream=True)
                         try:
-                            content = await _aread(response, settings.max_response_bytes, clock)
+                            content = await _aread(
+                                response, state.settings.max_response_bytes, state.clock
+                            )
                         finally:
                             await response.aclose()
                     except _TooLarge:
-                        _log_attempt(sent, response.status_code, started, attempts)
-                        raise _too_large(sent, response, settings) from None
+                        raise state.too_large(sent, response) from None
                     except (httpx.TransportError, OSError, _OutOfTime) as exc:
-                        _log_attempt(sent, exc.__class__.__name__, started, attempts)
-                        error = _on_transport_error(sent, exc, attempts, settings, clock)
+                        error = state.transport_error(sent, exc)
                         raise error from error.__cause__
-                    _log_attempt(sent, response.status_code, started, attempts)
-                    return _settle(
-                        sent, response, content, attempts, refreshed, client, settings, clock
-                    )
+                    return state.settle(sent, response, content)
                 except _Retry as retry:
-                    refreshed = refreshed or retry.refresh
-                    if retry.refresh:
-                        attempts -= 1
-                    else:
-                        _log_retry(sent, retry, attempts, settings)
-                        await anyio.sleep(retry.wait)
+                    await anyio.sleep(state.retrying(sent, retry))
     except TimeoutError:
-        if sent is None:
-            raise
-        _log_attempt(sent, "deadline", started, attempts)
-        raise _out_of_time(sent, attempts, clock) from None
+        raise state.out_of_time(sent) from None
 
 
-def secret_header_names(names: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted({name.lower() for name in names}))
-
-
-__all__ = ["Answer", "SpikeError", "acall", "build_url", "call"]
+__all__ = ["Answer", "acall", "build_url", "call"]
