@@ -1,6 +1,26 @@
 """A client library for accessing Spike API v3 - provider integration"""
 
+from ._redirect_back import (
+    Connected,
+    Failed,
+    RedirectOutcome,
+    RedirectQuery,
+    aread_redirect_back,
+    read_redirect_back,
+)
+from ._redirect_errors import (
+    ExpiredStateError,
+    InvalidStateError,
+    MalformedRedirectError,
+    MissingStateError,
+    RedirectBackError,
+    ReplayedStateError,
+    ReplayStoreFullError,
+    StateMismatchError,
+)
+from ._replay import AsyncReplayStore, MemoryReplayStore, ReplayStore
 from ._retry import RetryPolicy
+from ._state import JSONData, JSONValue, StateSigner, VerifiedState
 from .auth import aexchange_token, exchange_token, sign_application_user_id
 from .client import AuthenticatedClient, Client
 from .errors import (
@@ -21,29 +41,50 @@ from .errors import (
     UnsafeRedirectError,
 )
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "APIConnectionError",
     "APIResponseError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncReplayStore",
     "AuthenticatedClient",
     "AuthenticationError",
     "Client",
+    "Connected",
     "ContractError",
+    "ExpiredStateError",
+    "Failed",
     "InvalidInputError",
     "InvalidRequestError",
+    "InvalidStateError",
+    "JSONData",
+    "JSONValue",
+    "MalformedRedirectError",
+    "MemoryReplayStore",
+    "MissingStateError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectBackError",
+    "RedirectOutcome",
+    "RedirectQuery",
+    "ReplayStore",
+    "ReplayStoreFullError",
+    "ReplayedStateError",
     "RetryPolicy",
     "ServerError",
     "SpikeError",
+    "StateMismatchError",
+    "StateSigner",
     "UnexpectedStatus",
     "UnsafeRedirectError",
+    "VerifiedState",
     "__version__",
     "aexchange_token",
+    "aread_redirect_back",
     "exchange_token",
+    "read_redirect_back",
     "sign_application_user_id",
 ]
