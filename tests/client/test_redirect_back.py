@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator, Mapping, Sequence
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from spike_api_client import (
@@ -266,6 +266,20 @@ def test_anything_but_a_url_or_mapping_is_refused(given: object) -> None:
     refused(MalformedRedirectError, lambda: read_redirect_back(given, signer()))  # type: ignore[arg-type]
 
 
+def test_the_longest_legitimate_redirect_is_read() -> None:
+    """Every parameter at its contract limit, percent-encoded at 12 characters a character
+    where it can be, after a 2048-character redirect URL of the app's own."""
+    states = signer()
+    slug, error = "\U0001f600" * 64, "\U0001f600" * 2048
+    state = states.issue("u" * 128, provider_slug=slug, payload="x" * 766)
+    own = f"https://service.example/cb?pad={'p' * 2017}"
+    back = {"user_id": "u" * 128, "provider_slug": slug, "state": state, "error": error}
+    url = f"{own}&{urlencode(back)}"
+    assert len(own) == 2048
+    assert len(url) <= MAX_URL_CHARS
+    assert read_redirect_back(url, states) == Failed("u" * 128, slug, error, "x" * 766)
+
+
 def test_oversized_input_is_refused_before_it_is_parsed_or_validated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -279,7 +293,7 @@ def test_oversized_input_is_refused_before_it_is_parsed_or_validated(
     monkeypatch.setattr(reader, "parse_qsl", never)
     monkeypatch.setattr(reader, "broken_rule", never)
     huge = "A" * 20_000_000
-    with pytest.raises(MalformedRedirectError, match="over 16384 characters"):
+    with pytest.raises(MalformedRedirectError, match=f"over {MAX_URL_CHARS} characters"):
         read_redirect_back(f"{LANDING}?state={huge}", signer())
     with pytest.raises(MalformedRedirectError, match="over 8192 characters"):
         read_redirect_back({"user_id": "u", "provider_slug": "g", "state": huge}, signer())

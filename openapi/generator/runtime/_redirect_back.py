@@ -27,9 +27,10 @@ from ._redirect_errors import (
 from ._replay import AsyncReplayStore, ReplayStore
 from ._state import JSONValue, StateSigner, VerifiedState
 
-MAX_URL_CHARS = 16_384
-"""A redirect URL or query string longer than this is refused before it is parsed: the
-contract's parameters, percent-encoded, and the app's own redirect URL fit well within it."""
+MAX_URL_CHARS = 32_768
+"""A redirect URL or query string longer than this is refused before it is parsed. The longest
+legitimate one fits: a 2048-character `redirect_uri`, and the contract's parameters at their
+limits percent-encoded (up to 12 characters for each character of a slug or of `error`)."""
 MAX_FIELDS = 256
 MAX_VALUE_CHARS = 8_192
 _VISIBLE_ASCII = re.compile(r"[!-~]*")
