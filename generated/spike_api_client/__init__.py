@@ -1,7 +1,27 @@
 """A client library for accessing Spike API v3 - provider integration"""
 
 from ._application import ApplicationClient, UserClient
+from ._redirect_back import (
+    Connected,
+    Failed,
+    RedirectOutcome,
+    RedirectQuery,
+    aread_redirect_back,
+    read_redirect_back,
+)
+from ._redirect_errors import (
+    ExpiredStateError,
+    InvalidStateError,
+    MalformedRedirectError,
+    MissingStateError,
+    RedirectBackError,
+    ReplayedStateError,
+    ReplayStoreFullError,
+    StateMismatchError,
+)
+from ._replay import AsyncReplayStore, MemoryReplayStore, ReplayStore
 from ._retry import RetryPolicy
+from ._state import JSONData, JSONValue, StateSigner, VerifiedState
 from .auth import aexchange_token, exchange_token, sign_application_user_id
 from .client import AuthenticatedClient, Client
 from .errors import (
@@ -22,7 +42,7 @@ from .errors import (
     UnsafeRedirectError,
 )
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 __all__ = [
     "APIConnectionError",
@@ -30,12 +50,22 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "ApplicationClient",
+    "AsyncReplayStore",
     "AuthenticatedClient",
     "AuthenticationError",
     "Client",
+    "Connected",
     "ContractError",
+    "ExpiredStateError",
+    "Failed",
     "InvalidInputError",
     "InvalidRequestError",
+    "InvalidStateError",
+    "JSONData",
+    "JSONValue",
+    "MalformedRedirectError",
+    "MemoryReplayStore",
+    "MissingStateError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -45,8 +75,23 @@ __all__ = [
     "SpikeError",
     "UnsafeRedirectError",
     "UserClient",
+    "RedirectBackError",
+    "RedirectOutcome",
+    "RedirectQuery",
+    "ReplayStore",
+    "ReplayStoreFullError",
+    "ReplayedStateError",
+    "RetryPolicy",
+    "ServerError",
+    "SpikeError",
+    "StateMismatchError",
+    "StateSigner",
+    "UnsafeRedirectError",
+    "VerifiedState",
     "__version__",
     "aexchange_token",
+    "aread_redirect_back",
     "exchange_token",
+    "read_redirect_back",
     "sign_application_user_id",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from spike_kit.codegen.contract_table import build_contract_table
-from spike_kit.spec import load_spec
+from spike_kit.spec import dereference, load_spec
 from tests.codegen.conftest import REPO
 
 
@@ -65,3 +65,20 @@ def test_a_credential_is_sent_where_any_security_requirement_names_a_scheme() ->
         assert _operation(build_contract_table(spec), "exchangeHmacToken")["secured"] is secured
     del hmac["security"]  # the document's own requirement applies
     assert _operation(build_contract_table(spec), "exchangeHmacToken")["secured"] is True
+
+
+def test_the_redirect_back_schema_travels_with_init_url() -> None:
+    """`x-spike-redirect-back` names the query Spike sends the browser back with; the client's
+    reader of that redirect validates it with this copy."""
+    spec = load_spec(REPO.spec)
+    table = build_contract_table(spec)
+    shipped = _operation(table, "getIntegrationInitUrl")["redirect_back_schema"]
+    named = spec["paths"]["/providers/{provider_slug}/integration/init_url"]["get"]
+    expected = dereference(spec, named["x-spike-redirect-back"])
+    assert shipped["required"] == expected["required"] == ["user_id", "provider_slug"]
+    assert set(shipped["properties"]) == {"user_id", "provider_slug", "state", "error"}
+    for name, rule in shipped["properties"].items():
+        for keyword in ("type", "minLength", "maxLength", "pattern"):
+            assert rule.get(keyword) == expected["properties"][name].get(keyword)
+    assert "description" not in str(shipped)
+    assert _operation(table, "exchangeHmacToken")["redirect_back_schema"] is None

@@ -148,6 +148,9 @@ def _rename_slug_component(spec: Spec) -> None:
     _schema(spec, "IntegrationInitUrl")["properties"]["provider_slug"] = {
         "$ref": "#/components/schemas/Slug"
     }
+    _schema(spec, "IntegrationRedirectBack")["properties"]["provider_slug"] = {
+        "$ref": "#/components/schemas/Slug"
+    }
 
 
 def _rename_model(spec: Spec) -> None:

@@ -3,6 +3,7 @@
 from .hmac_token_request import HmacTokenRequest
 from .hmac_token_response import HmacTokenResponse
 from .integration_init_url import IntegrationInitUrl
+from .integration_redirect_back import IntegrationRedirectBack
 from .problem import Problem
 from .problem_error import ProblemError
 
@@ -10,6 +11,7 @@ __all__ = (
     "HmacTokenRequest",
     "HmacTokenResponse",
     "IntegrationInitUrl",
+    "IntegrationRedirectBack",
     "Problem",
     "ProblemError",
 )

@@ -3,6 +3,8 @@
 openapi-python-client's models accept any JSON they are handed (a wrong type passes, a missing
 field is a `KeyError`). The client's runtime validates each body against the schema the spec
 gives for its status before the models see it, so the schemas travel with the package as data.
+The query of the redirect back after consent (`x-spike-redirect-back`) travels the same way:
+the client's reader of that redirect checks it with the spec's own definition.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 from spike_kit.spec import JSON, iter_operations
 
 REDIRECT_TARGET_KEY = "x-spike-redirect-target"
+REDIRECT_BACK_KEY = "x-spike-redirect-back"
+"""On an operation: the schema of the query Spike adds when it sends the browser back."""
 IDEMPOTENT_KEY = "x-spike-idempotent"
 IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
 
@@ -99,6 +103,7 @@ def build_contract_table(document: dict[str, JSON]) -> dict[str, Any]:
                 "secured": _secured(document, operation),
                 "parameters": _parameters(operation),
                 "request_schema": _strip_extensions(body_found[1]) if body_found else None,
+                "redirect_back_schema": _strip_extensions(operation.get(REDIRECT_BACK_KEY)),
                 "responses": responses,
             }
         )

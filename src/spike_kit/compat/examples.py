@@ -18,6 +18,7 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from spike_kit.compat.model import Change, Severity, join
 from spike_kit.compat.operations import covering_status, path_shape
+from spike_kit.compat.redirect_back import redirect_back_pairs
 from spike_kit.generation import GenerationError, from_schema
 from spike_kit.spec import iter_operations, openapi_format_checker
 
@@ -75,6 +76,7 @@ def _pairs(
                     old_media[media],
                     "property check: a response the new spec allows is refused by the old one",
                 )
+    yield from redirect_back_pairs(old, new, at)
 
 
 def _parameters_schema(operation: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from spike_kit.codegen.contract_table import REDIRECT_BACK_KEY
 from spike_kit.compat.model import Change, Severity, first_difference, join
+from spike_kit.compat.redirect_back import redirect_back_changes
 from spike_kit.compat.schemas import Direction, compare_schemas, strip_annotations
 from spike_kit.spec import dereference, iter_operations
 
@@ -129,6 +131,7 @@ def _operation(
     yield from _parameters(old, new, at)
     yield from _request_body(old.get("requestBody"), new.get("requestBody"), at)
     yield from _responses(old.get("responses") or {}, new.get("responses") or {}, at)
+    yield from redirect_back_changes(old, new, at)
     old_text, new_text = _own_fields(old), _own_fields(new)
     if old_text != new_text:
         yield Change(
@@ -140,7 +143,14 @@ def _operation(
 
 def _own_fields(operation: Operation) -> Operation:
     """An operation's own text, without the parts compared on their own."""
-    compared = ("parameters", "requestBody", "responses", "security", "operationId")
+    compared = (
+        "parameters",
+        "requestBody",
+        "responses",
+        "security",
+        "operationId",
+        REDIRECT_BACK_KEY,
+    )
     return {key: value for key, value in operation.items() if key not in compared}
 
 
