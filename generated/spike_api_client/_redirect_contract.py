@@ -7,20 +7,17 @@ copies that could drift from it.
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from typing import Any
 
 from jsonschema_rs import Draft202012Validator
 
-_TABLE_FILE = "_contract_table.json"
+from ._contract import TABLE
+
 _OPERATION_ID = "getIntegrationInitUrl"
 
 
 def _load_schema() -> dict[str, Any]:
-    package = resources.files(__package__ or "spike_api_client")
-    table = json.loads(package.joinpath(_TABLE_FILE).read_text(encoding="utf-8"))
-    for operation in table["operations"]:
+    for operation in TABLE["operations"]:
         schema = operation.get("redirect_back_schema")
         if operation["operation_id"] == _OPERATION_ID and isinstance(schema, dict):
             return schema
