@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_application.py, not the copy in generated/.
 """One client for all of a service's users: `ApplicationClient` and its per-user views.
 
 Every `init_url` call acts for one application user with that user's own token. Made once from
@@ -65,12 +66,22 @@ class ApplicationClient(Client):
         refresh_margin: seconds before a token's `exp` at which a new one is exchanged.
     """
 
-    _application_id: int = field(kw_only=True, alias="application_id", converter=_checked_application_id)
-    _hmac_key: Secret[str | bytes] = field(kw_only=True, alias="hmac_key", converter=checked_hmac_key, repr=False)
-    max_users: int = field(default=DEFAULT_MAX_USERS, kw_only=True, validator=_positive("max_users"))
-    token_ttl: float = field(default=DEFAULT_TOKEN_TTL, kw_only=True, validator=_positive("token_ttl"))
+    _application_id: int = field(
+        kw_only=True, alias="application_id", converter=_checked_application_id
+    )
+    _hmac_key: Secret[str | bytes] = field(
+        kw_only=True, alias="hmac_key", converter=checked_hmac_key, repr=False
+    )
+    max_users: int = field(
+        default=DEFAULT_MAX_USERS, kw_only=True, validator=_positive("max_users")
+    )
+    token_ttl: float = field(
+        default=DEFAULT_TOKEN_TTL, kw_only=True, validator=_positive("token_ttl")
+    )
     refresh_margin: float = field(default=DEFAULT_REFRESH_MARGIN, kw_only=True)
-    _tokens: TokenCache | None = field(default=None, kw_only=True, alias="tokens", repr=False, eq=False)
+    _tokens: TokenCache | None = field(
+        default=None, kw_only=True, alias="tokens", repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -80,7 +91,9 @@ class ApplicationClient(Client):
             self._tokens = TokenCache(self.max_users, self.token_ttl, self.refresh_margin)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> ApplicationClient:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **options: Any
+    ) -> ApplicationClient:
         """An application client from `SPIKE_APPLICATION_ID`, `SPIKE_HMAC_KEY` and, when set,
         `SPIKE_BASE_URL`; `options` are any other keyword arguments."""
         env = os.environ if environ is None else environ
@@ -108,11 +121,15 @@ class ApplicationClient(Client):
         """A client that acts for this application user, sharing this client's connections,
         settings and token cache. Cheap enough to make per request."""
         if not isinstance(application_user_id, str) or not _USER_ID.is_valid(application_user_id):
-            raise InvalidInputError("application_user_id must be 1 to 128 letters, digits, '-', '_' or '.'")
+            raise InvalidInputError(
+                "application_user_id must be 1 to 128 letters, digits, '-', '_' or '.'"
+            )
         return UserClient._view(self, application_user_id)
 
     def _credential(self, clock: Clock | None = None) -> tuple[str, str] | None:
-        raise InvalidInputError("this operation acts for a user: call it with client=app.for_user(user_id)")
+        raise InvalidInputError(
+            "this operation acts for a user: call it with client=app.for_user(user_id)"
+        )
 
     # The exchange, with what is left of the calling call's deadline ---------------------
     def _exchange(self, user: str, clock: Clock) -> str:

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_call.py, not the copy in generated/.
 """One call of one operation: build its request, send it, retry, check the answer, raise.
 
 Every generated endpoint function hands its operation (method and path template) and its
@@ -86,7 +87,9 @@ class _Sent:
 
     __slots__ = ("authorization", "request", "secret_names", "started")
 
-    def __init__(self, request: httpx.Request, authorization: str | None, secret_names: tuple[str, ...]) -> None:
+    def __init__(
+        self, request: httpx.Request, authorization: str | None, secret_names: tuple[str, ...]
+    ) -> None:
         self.request = request
         self.authorization = authorization
         self.secret_names = secret_names
@@ -156,7 +159,9 @@ def build_url(base_url: str, operation: Operation, arguments: Mapping[str, Any])
     problem = operation.argument_problem({**path_params, **params})
     if problem is not None:
         raise InvalidInputError(f"{operation.operation_id}: {problem}")
-    path = operation.path.format_map({name: quote(str(value), safe="") for name, value in path_params.items()})
+    path = operation.path.format_map(
+        {name: quote(str(value), safe="") for name, value in path_params.items()}
+    )
     url = base_url + path
     if params:
         url += "?" + urlencode(_query_pairs(params), quote_via=quote, safe="")
@@ -258,7 +263,9 @@ class _Call:
         "url",
     )
 
-    def __init__(self, client: Client, method: str, path: str, arguments: Mapping[str, Any]) -> None:
+    def __init__(
+        self, client: Client, method: str, path: str, arguments: Mapping[str, Any]
+    ) -> None:
         self.client, self.arguments = client, arguments
         self.operation = CONTRACT.operation(method, path)
         self.settings = client._call_settings()
@@ -340,7 +347,9 @@ class _Call:
             raise _Retry(wait, said)
         return self.answered(sent, response, content, "")
 
-    def answered(self, sent: _Sent, response: httpx.Response, content: bytes, why: str) -> APIStatusError:
+    def answered(
+        self, sent: _Sent, response: httpx.Response, content: bytes, why: str
+    ) -> APIStatusError:
         """The status error to raise, its message and problem document scrubbed."""
         problem = self.problem_of(sent, response, content)
         status = response.status_code
@@ -373,14 +382,17 @@ class _Call:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def contract_error(self, sent: _Sent, response: httpx.Response, content: bytes) -> tuple[Any, ContractError | None]:
+    def contract_error(
+        self, sent: _Sent, response: httpx.Response, content: bytes
+    ) -> tuple[Any, ContractError | None]:
         """(parsed body, None) when the response honours the contract, else (None, error)."""
         operation = self.operation
         rule = operation.rule_for(response.status_code)
         error_type: type[ContractError] = ContractError
         if rule is None:
             message = (
-                f"{sent.where} answered status {response.status_code}, which {operation.operation_id} does not document"
+                f"{sent.where} answered status {response.status_code}, which "
+                f"{operation.operation_id} does not document"
             )
         elif rule.content_type is None:
             return None, None
@@ -393,7 +405,9 @@ class _Call:
                 error_type = UnsafeRedirectError
                 message = f"{sent.where} returned an unsafe redirect URL: {unsafe}"
             elif violation := schema_violation(rule, body):
-                message = f"{sent.where} broke the contract of {operation.operation_id}: {violation}"
+                message = (
+                    f"{sent.where} broke the contract of {operation.operation_id}: {violation}"
+                )
             else:
                 return body, None
         safe = sent.safe_response(response, content)
@@ -416,7 +430,9 @@ class _Call:
                 raise _Retry(wait, name)
         timed_out = isinstance(exc, (httpx.TimeoutException, _OutOfTime))
         kind = "timed out" if timed_out or clock.remaining() <= 0 else "failed"
-        message = f"{sent.where} {kind} after {self.tally()} (deadline {clock.budget:g} s; last: {name})"
+        message = (
+            f"{sent.where} {kind} after {self.tally()} (deadline {clock.budget:g} s; last: {name})"
+        )
         error_type = APITimeoutError if kind == "timed out" else APIConnectionError
         error = error_type(message, request=sent.safe_request())
         error.__cause__ = _safe_cause(sent, exc)
@@ -542,13 +558,17 @@ async def acall(client: Client, method: str, path: str, arguments: Mapping[str, 
     try:
         with anyio.fail_after(state.settings.deadline):
             while True:
-                authorization = await client._acredential(state.clock) if state.operation.secured else None
+                authorization = (
+                    await client._acredential(state.clock) if state.operation.secured else None
+                )
                 sent = state.attempt(authorization)
                 try:
                     try:
                         response = await http.send(sent.request, stream=True)
                         try:
-                            content = await _aread(response, state.settings.max_response_bytes, state.clock)
+                            content = await _aread(
+                                response, state.settings.max_response_bytes, state.clock
+                            )
                         finally:
                             await response.aclose()
                     except _TooLarge:

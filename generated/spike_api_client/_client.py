@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_client.py, not the copy in generated/.
 """`Client` and `AuthenticatedClient`: the objects every generated endpoint function takes.
 
 They keep the generator's interface (`get_httpx_client`, `with_headers`, ...) and add what
@@ -130,9 +131,15 @@ class Client:
         transport, async_transport: the httpx transports underneath (a mock, a test double).
     """
 
-    _base_url: str = field(default=DEFAULT_BASE_URL, kw_only=True, alias="base_url", converter=_checked_base_url)
-    _deadline: float = field(default=DEFAULT_DEADLINE, kw_only=True, alias="deadline", converter=checked_deadline)
-    _timeout: httpx.Timeout = field(default=DEFAULT_TIMEOUT, kw_only=True, alias="timeout", converter=_as_timeout)
+    _base_url: str = field(
+        default=DEFAULT_BASE_URL, kw_only=True, alias="base_url", converter=_checked_base_url
+    )
+    _deadline: float = field(
+        default=DEFAULT_DEADLINE, kw_only=True, alias="deadline", converter=checked_deadline
+    )
+    _timeout: httpx.Timeout = field(
+        default=DEFAULT_TIMEOUT, kw_only=True, alias="timeout", converter=_as_timeout
+    )
     _retry: RetryPolicy = field(factory=RetryPolicy, kw_only=True, alias="retry")
     _max_retries: int | None = field(default=None, kw_only=True, alias="max_retries", repr=False)
     _redirect_hosts: RedirectHosts = field(
@@ -150,10 +157,14 @@ class Client:
     )
     _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers", repr=False)
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies", repr=False)
-    _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl", repr=False)
+    _verify_ssl: str | bool | ssl.SSLContext = field(
+        default=True, kw_only=True, alias="verify_ssl", repr=False
+    )
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args", repr=False)
-    _transport: httpx.BaseTransport | None = field(default=None, kw_only=True, alias="transport", repr=False)
+    _transport: httpx.BaseTransport | None = field(
+        default=None, kw_only=True, alias="transport", repr=False
+    )
     _async_transport: httpx.AsyncBaseTransport | None = field(
         default=None, kw_only=True, alias="async_transport", repr=False
     )
@@ -233,7 +244,9 @@ class Client:
             timeout=self._timeout if timeout is None else timeout,
             retry=policy,
             redirect_hosts=self._redirect_hosts if redirect_hosts is None else redirect_hosts,
-            max_response_bytes=(self._max_response_bytes if max_response_bytes is None else max_response_bytes),
+            max_response_bytes=(
+                self._max_response_bytes if max_response_bytes is None else max_response_bytes
+            ),
             pool=self._pool,
             owns_pool=False,
         )
@@ -369,7 +382,9 @@ class AuthenticatedClient(Client):
 
     _token: Secret[str] = field(kw_only=True, alias="token", converter=checked_token, repr=False)
     prefix: str = field(default="Bearer", kw_only=True, validator=lambda *a: checked_prefix(a[2]))
-    auth_header_name: str = field(default="Authorization", kw_only=True, validator=lambda *a: checked_header_name(a[2]))
+    auth_header_name: str = field(
+        default="Authorization", kw_only=True, validator=lambda *a: checked_header_name(a[2])
+    )
 
     @property
     def token(self) -> str:

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_contract.py, not the copy in generated/.
 """The spec's operations at run time: what a request may carry and what a response must be.
 
 The generated models trust their input: a missing field is a `KeyError`, a wrong type passes.
@@ -205,7 +206,9 @@ class RedirectHosts:
     def allows(self, host: str, port: int, default_port: int) -> bool:
         allowed = self._allowed
         return (
-            (host, port) in allowed or (host, ANY_PORT) in allowed or (port == default_port and (host, None) in allowed)
+            (host, port) in allowed
+            or (host, ANY_PORT) in allowed
+            or (port == default_port and (host, None) in allowed)
         )
 
     def __repr__(self) -> str:
@@ -221,7 +224,9 @@ class RedirectHosts:
 def _host_and_port(entry: object) -> tuple[str, int | str | None]:
     """(host, port) from an allow-list entry; port None means the scheme's default."""
     if not isinstance(entry, str) or not entry or "/" in entry or "@" in entry:
-        raise InvalidInputError(f"redirect_hosts entries are 'host', 'host:port' or 'host:*', not {entry!r}")
+        raise InvalidInputError(
+            f"redirect_hosts entries are 'host', 'host:port' or 'host:*', not {entry!r}"
+        )
     text = entry.lower()
     host, port_text = text, ""
     if text.startswith("["):

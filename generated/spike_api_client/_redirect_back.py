@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_redirect_back.py, not the copy in generated/.
 """Reading the redirect back from Spike after consent, and deciding whether to trust it.
 
 The user's browser returns to the service with `user_id`, `provider_slug`, `state` and, on
@@ -81,7 +82,10 @@ def read_redirect_back(
         claimed: object = replay_store.claim(verified.nonce, signer.expires_at(verified))
         if not isinstance(claimed, bool):
             _close(claimed)
-            raise TypeError("replay_store.claim did not return a bool: for an async store, use aread_redirect_back")
+            raise TypeError(
+                "replay_store.claim did not return a bool: for an async store, use"
+                " aread_redirect_back"
+            )
         _refuse_replay(claimed)
     return _outcome(query, verified)
 
@@ -117,12 +121,16 @@ def _verified(redirect: RedirectQuery, signer: StateSigner) -> tuple[dict[str, s
     query = _contract_parameters(redirect)
     state = query.get("state")
     if state is None:
-        raise MissingStateError("the redirect back carries no state: give init_url a state from StateSigner.issue")
+        raise MissingStateError(
+            "the redirect back carries no state: give init_url a state from StateSigner.issue"
+        )
     verified = signer.verify(state)
     if verified.application_user_id != query["user_id"]:
         raise StateMismatchError("the state was issued for another user than the query's user_id")
     if verified.provider_slug is not None and verified.provider_slug != query["provider_slug"]:
-        raise StateMismatchError("the state was issued for another provider than the query's provider_slug")
+        raise StateMismatchError(
+            "the state was issued for another provider than the query's provider_slug"
+        )
     return query, verified
 
 
@@ -141,7 +149,8 @@ def _contract_parameters(redirect: RedirectQuery) -> dict[str, str]:
         found = _from_mapping(redirect)
     else:
         raise MalformedRedirectError(
-            f"expected the redirect URL (str) or its query as a mapping, got {type(redirect).__name__}"
+            "expected the redirect URL (str) or its query as a mapping, "
+            f"got {type(redirect).__name__}"
         )
     query: dict[str, str] = {}
     for name, values in found.items():
@@ -167,7 +176,8 @@ def _from_url(text: str) -> dict[str, list[object]]:
         raise MalformedRedirectError(f"the redirect URL is over {MAX_URL_CHARS} characters")
     if not _VISIBLE_ASCII.fullmatch(text):
         raise MalformedRedirectError(
-            "the redirect URL holds spaces, control or non-ASCII characters that a browser would have percent-encoded"
+            "the redirect URL holds spaces, control or non-ASCII characters that a browser "
+            "would have percent-encoded"
         )
     before_fragment = text.split("#", 1)[0]
     if "?" in before_fragment:

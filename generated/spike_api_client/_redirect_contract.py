@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_redirect_contract.py, not the copy in generated/.
 """The spec's definition of the redirect back, as shipped in `_contract_table.json`.
 
 Issuing a `state` and reading the redirect back both check values against the schema that the

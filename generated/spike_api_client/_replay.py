@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_replay.py, not the copy in generated/.
 """Remembering which states were used, so a redirect back is accepted once.
 
 A signed state proves whose flow a redirect ends, but a copy of that redirect (from a browser
@@ -74,7 +75,8 @@ class MemoryReplayStore:
                 return False
             if len(self._expiry) >= self.max_entries:
                 raise ReplayStoreFullError(
-                    f"the replay store holds {self.max_entries} unexpired states; refusing rather than forgetting one"
+                    f"the replay store holds {self.max_entries} unexpired states; "
+                    "refusing rather than forgetting one"
                 )
             self._expiry[nonce] = expires_at
             heapq.heappush(self._queue, (expires_at, nonce))

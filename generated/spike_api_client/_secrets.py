@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_secrets.py, not the copy in generated/.
 """Credentials: checked before first use, hidden from reprs, scrubbed from what errors carry.
 
 A token read from a file with its newline, or one holding a non-ASCII character, used to reach
@@ -15,7 +16,9 @@ from typing import Any, Generic, TypeVar
 from ._exceptions import InvalidInputError
 
 REDACTED = "[redacted]"
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+)
 MIN_TOKEN_LENGTH = 8
 """Shorter than any JWT; a shorter token would also make scrubbing blot out ordinary words."""
 
@@ -141,13 +144,20 @@ class Scrubber:
             return {self.text(str(key)): self.json(item) for key, item in value.items()}
         return value
 
-    def headers(self, headers: Iterable[tuple[str, str]], secret_names: Iterable[str] = ()) -> list[tuple[str, str]]:
+    def headers(
+        self, headers: Iterable[tuple[str, str]], secret_names: Iterable[str] = ()
+    ) -> list[tuple[str, str]]:
         """Header pairs safe to keep: credential headers replaced whole, the rest scrubbed."""
         names = SECRET_HEADERS | {name.lower() for name in secret_names}
-        return [(name, REDACTED if name.lower() in names else self.text(value)) for name, value in headers]
+        return [
+            (name, REDACTED if name.lower() in names else self.text(value))
+            for name, value in headers
+        ]
 
 
-def redacted_headers(headers: Mapping[str, str], secret_names: Iterable[str] = ()) -> dict[str, str]:
+def redacted_headers(
+    headers: Mapping[str, str], secret_names: Iterable[str] = ()
+) -> dict[str, str]:
     """Headers safe to log: credentials replaced by a marker."""
     names = SECRET_HEADERS | {name.lower() for name in secret_names}
     return {name: REDACTED if name.lower() in names else value for name, value in headers.items()}

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_state.py, not the copy in generated/.
 """A signed `state` for init_url: proof that a redirect back belongs to a flow we started.
 
 Spike's redirect back names `user_id` in the clear, and anyone can type a URL naming anyone.
@@ -33,7 +34,9 @@ from ._redirect_errors import ExpiredStateError, InvalidStateError
 
 JSONValue: TypeAlias = bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"] | None
 """A payload as it comes back: plain JSON data."""
-JSONData: TypeAlias = bool | int | float | str | Sequence["JSONData"] | Mapping[str, "JSONData"] | None
+JSONData: TypeAlias = (
+    bool | int | float | str | Sequence["JSONData"] | Mapping[str, "JSONData"] | None
+)
 """A payload as it may be given: any mapping or sequence comes back as a dict or list."""
 
 MIN_KEY_BYTES = 16
@@ -199,7 +202,10 @@ class StateSigner:
         """
         raw = _decode(state)
         signed, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
-        if not any(hmac.compare_digest(hmac.new(key, signed, hashlib.sha256).digest(), mac) for key in self._subkeys):
+        if not any(
+            hmac.compare_digest(hmac.new(key, signed, hashlib.sha256).digest(), mac)
+            for key in self._subkeys
+        ):
             raise InvalidStateError(
                 f"{_NOT_OURS}: its signature does not match (forged, altered, or signed "
                 "with a key this signer does not hold)"
@@ -207,9 +213,13 @@ class StateSigner:
         verified = _parse_body(signed[1:])
         age = self._clock() - verified.issued_at
         if age > self.max_age:
-            raise ExpiredStateError(f"the state expired: issued {age:.0f} s ago, valid for {self.max_age:g} s")
+            raise ExpiredStateError(
+                f"the state expired: issued {age:.0f} s ago, valid for {self.max_age:g} s"
+            )
         if age < -CLOCK_SKEW:
-            raise InvalidStateError(f"the state was issued {-age:.0f} s in the future: are the servers' clocks apart?")
+            raise InvalidStateError(
+                f"the state was issued {-age:.0f} s in the future: are the servers' clocks apart?"
+            )
         return verified
 
 

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_tokens.py, not the copy in generated/.
 """Per-user bearer tokens for one application: exchanged on first use, kept until shortly
 before they expire, and exchanged once however many callers ask at the same moment.
 
@@ -170,7 +171,9 @@ class TokenCache:
             if token is not None:
                 return token
 
-    async def _alead(self, user: str, flight: _AsyncFlight, exchange: Callable[[], Awaitable[str]]) -> Secret[str]:
+    async def _alead(
+        self, user: str, flight: _AsyncFlight, exchange: Callable[[], Awaitable[str]]
+    ) -> Secret[str]:
         try:
             flight.token = self._keep(user, await exchange())
         except Exception as exc:

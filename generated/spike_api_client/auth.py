@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/auth.py, not the copy in generated/.
 """Signing an application user id and exchanging it for a bearer token (`POST /auth/hmac`).
 
 The request is checked against the contract's schema before the key is used, so a bad user id
@@ -48,7 +49,9 @@ def checked_hmac_key(hmac_key: object) -> Secret[str | bytes]:
         raise InvalidInputError("the HMAC key must be str or bytes")
     key = hmac_key.encode("utf-8") if isinstance(hmac_key, str) else hmac_key
     if len(key) < MIN_HMAC_KEY_LENGTH:
-        raise InvalidInputError(f"the HMAC key is shorter than Spike's minimum of {MIN_HMAC_KEY_LENGTH} characters")
+        raise InvalidInputError(
+            f"the HMAC key is shorter than Spike's minimum of {MIN_HMAC_KEY_LENGTH} characters"
+        )
     return Secret(hmac_key)
 
 
@@ -66,7 +69,9 @@ def sign_application_user_id(application_user_id: str, hmac_key: str | bytes) ->
     return hmac.new(_key_bytes(hmac_key), message, hashlib.sha256).hexdigest()
 
 
-def _request(application_id: int, application_user_id: str, hmac_key: str | bytes) -> HmacTokenRequest:
+def _request(
+    application_id: int, application_user_id: str, hmac_key: str | bytes
+) -> HmacTokenRequest:
     _check({"application_id": application_id, "application_user_id": application_user_id})
     return HmacTokenRequest(
         application_id=application_id,
@@ -75,7 +80,9 @@ def _request(application_id: int, application_user_id: str, hmac_key: str | byte
     )
 
 
-def exchange_token(client: Client, *, application_id: int, application_user_id: str, hmac_key: str | bytes) -> str:
+def exchange_token(
+    client: Client, *, application_id: int, application_user_id: str, hmac_key: str | bytes
+) -> str:
     """Sign the user id and exchange it for an access token; raises the client's errors."""
     body = _request(application_id, application_user_id, hmac_key)
     return exchange_hmac_token.sync(client=client, body=body).access_token

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_application.py, not the copy in generated/.
 """One client for all of a service's users: `ApplicationClient` and its per-user views.
 
 Every `init_url` call acts for one application user with that user's own token. Made once from

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_call.py, not the copy in generated/.
 """One call of one operation: build its request, send it, retry, check the answer, raise.
 
 Every generated endpoint function hands its operation (method and path template) and its

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_client.py, not the copy in generated/.
 """`Client` and `AuthenticatedClient`: the objects every generated endpoint function takes.
 
 They keep the generator's interface (`get_httpx_client`, `with_headers`, ...) and add what

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_contract.py, not the copy in generated/.
 """The spec's operations at run time: what a request may carry and what a response must be.
 
 The generated models trust their input: a missing field is a `KeyError`, a wrong type passes.

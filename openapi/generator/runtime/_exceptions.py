@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_exceptions.py, not the copy in generated/.
 """Every error the client raises, in one tree rooted at `SpikeError`.
 
 Catch the level you care about: `APIStatusError` for any error answer from Spike,

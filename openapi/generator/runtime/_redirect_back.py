@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_redirect_back.py, not the copy in generated/.
 """Reading the redirect back from Spike after consent, and deciding whether to trust it.
 
 The user's browser returns to the service with `user_id`, `provider_slug`, `state` and, on

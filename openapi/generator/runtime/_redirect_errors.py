@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_redirect_errors.py, not the copy in generated/.
 """The errors of the redirect back after consent: one class per reason to refuse it.
 
 They join the client's tree under `SpikeError`; catch `RedirectBackError` to refuse every

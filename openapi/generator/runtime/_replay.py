@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_replay.py, not the copy in generated/.
 """Remembering which states were used, so a redirect back is accepted once.
 
 A signed state proves whose flow a redirect ends, but a copy of that redirect (from a browser

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_retry.py, not the copy in generated/.
 """When to retry, how long to wait, and how long a whole call may take.
 
 Pure policy, shared by the sync and async paths: the call loop in `_call` asks these questions

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_secrets.py, not the copy in generated/.
 """Credentials: checked before first use, hidden from reprs, scrubbed from what errors carry.
 
 A token read from a file with its newline, or one holding a non-ASCII character, used to reach

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_state.py, not the copy in generated/.
 """A signed `state` for init_url: proof that a redirect back belongs to a flow we started.
 
 Spike's redirect back names `user_id` in the clear, and anyone can type a URL naming anyone.

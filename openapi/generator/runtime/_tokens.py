@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/_tokens.py, not the copy in generated/.
 """Per-user bearer tokens for one application: exchanged on first use, kept until shortly
 before they expire, and exchanged once however many callers ask at the same moment.
 

@@ -1,3 +1,4 @@
+# Edit openapi/generator/runtime/auth.py, not the copy in generated/.
 """Signing an application user id and exchanging it for a bearer token (`POST /auth/hmac`).
 
 The request is checked against the contract's schema before the key is used, so a bad user id
