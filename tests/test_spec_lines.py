@@ -24,7 +24,9 @@ def mutated() -> str:
     header = "# mutated copy\n# for line tests\n# three lines\n"
     marker = "        - name: state\n"
     assert text.count(marker) == 1
-    extra = "        - name: locale\n          in: query\n          schema:\n            type: string\n"
+    extra = (
+        "        - name: locale\n          in: query\n          schema:\n            type: string\n"
+    )
     return header + text.replace(marker, extra + marker)
 
 
@@ -45,7 +47,9 @@ def test_operation_parameter_lands_on_its_line(mutated: str) -> None:
     assert location.line == _line_of(mutated, "        - name: locale")
     assert location.column == 11
     state = lines.locate(f"{INIT}/parameters/3/schema/maxLength")
-    expected = _line_of(mutated, "            maxLength: 2048", _line_of(mutated, "        - name: state"))
+    expected = _line_of(
+        mutated, "            maxLength: 2048", _line_of(mutated, "        - name: state")
+    )
     assert (state.line, state.column) == (expected, 13)
 
 
@@ -59,7 +63,9 @@ def test_pointer_through_a_ref_lands_in_the_component(mutated: str) -> None:
     problem = _line_of(mutated, "    Problem:")
     assert location.line == _line_of(mutated, "          minimum: 100", problem)
     slug = lines.locate(f"{INIT}/parameters/0/schema/maxLength")
-    assert slug.line == _line_of(mutated, "      maxLength: 64", _line_of(mutated, "    ProviderSlug:"))
+    assert slug.line == _line_of(
+        mutated, "      maxLength: 64", _line_of(mutated, "    ProviderSlug:")
+    )
 
 
 def test_missing_part_lands_on_the_deepest_one_there(mutated: str) -> None:
@@ -71,9 +77,7 @@ def test_missing_part_lands_on_the_deepest_one_there(mutated: str) -> None:
 
 
 def test_without_following_refs_the_ref_is_the_end(mutated: str) -> None:
-    location = SpecLines(mutated).locate(
-        f"{INIT}/parameters/0/schema/maxLength", follow_refs=False
-    )
+    location = SpecLines(mutated).locate(f"{INIT}/parameters/0/schema/maxLength", follow_refs=False)
     assert not location.exact
     assert location.pointer == f"{INIT}/parameters/0"
 
