@@ -4,8 +4,9 @@ Findings about a spec are JSON pointers, but a reviewer (and GitHub's annotation
 line. PyYAML's composed nodes carry the start mark of every key and value, so the text is
 composed once and a pointer is walked down the node tree. A pointer that goes through a
 `$ref` (as the compatibility check's pointers do, because they name the operation a client
-calls) follows the reference into the component it names; a pointer that ends at something
-the text does not have (a removed field) lands on the deepest part that is there.
+calls) follows the reference into the component it names, and into the `allOf` branch that
+writes a merged model's field; a pointer that ends at something the text does not have (a
+removed field) lands on the deepest part that is there.
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ class SpecLines:
                     if target is not None:
                         node = target
                         continue
+                branch = self._all_of_branch(node, tokens[index:], seen_refs)
+                if branch is not None:
+                    node = branch
+                    continue
             if child is None:
                 break
             key_node, node = child
@@ -89,6 +94,41 @@ class SpecLines:
         mark = mark_node.start_mark
         shown = "".join(f"/{_escape(token)}" for token in found)
         return Location(mark.line + 1, mark.column + 1, shown, len(found) == len(tokens))
+
+    def _all_of_branch(self, node: Node, tokens: list[str], seen_refs: set[str]) -> Node | None:
+        """The `allOf` branch that writes most of `tokens` (a merged model's field is written
+        in one of its branches)."""
+        branches = _child(node, "allOf")
+        if branches is None or not isinstance(branches[1], SequenceNode):
+            return None
+        best, reach = None, 0
+        for branch in branches[1].value:
+            ref = _ref_of(branch)
+            if ref is not None and ref not in seen_refs:
+                branch = self._resolve(ref) or branch
+            depth = self._depth(branch, tokens)
+            if depth > reach:
+                best, reach = branch, depth
+        return best
+
+    def _depth(self, node: Node, tokens: list[str], seen: frozenset[str] = frozenset()) -> int:
+        """How many of `tokens` can be walked from `node`, through `$ref`s and `allOf`s."""
+        for count, token in enumerate(tokens):
+            child = _child(node, token)
+            if child is None:
+                ref = _ref_of(node)
+                target = self._resolve(ref) if ref is not None and ref not in seen else None
+                if target is not None and ref is not None:
+                    return count + self._depth(target, tokens[count:], seen | {ref})
+                branches = _child(node, "allOf")
+                if branches is not None and isinstance(branches[1], SequenceNode):
+                    rest = tokens[count:]
+                    return count + max(
+                        (self._depth(b, rest, seen) for b in branches[1].value), default=0
+                    )
+                return count
+            node = child[1]
+        return len(tokens)
 
     def _resolve(self, ref: str) -> Node | None:
         if not ref.startswith("#"):

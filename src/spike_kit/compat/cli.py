@@ -70,10 +70,7 @@ def compare(
     when comparing files.
     """
     standalone = head is not None
-    if standalone:
-        layout = layout or _checkout_or_none()
-    else:
-        layout = layout or RepoLayout.find()
+    layout = layout or (_checkout_or_none() if standalone else RepoLayout.find())
     rule = _rule(version_rule, standalone, layout)
     config_path = _config_in_repo(rule, layout)
     new = from_file(head) if head is not None else working_tree(layout)  # type: ignore[arg-type]

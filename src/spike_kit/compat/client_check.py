@@ -135,15 +135,16 @@ def _operations(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> dict[str, _
             path,
             old_op,
             new_op,
-            token=bool(security) and any(requirement for requirement in security),
+            token=any(requirement for requirement in security or []),
         )
     return found
 
 
-def _status(token: str) -> int:
-    if token[:1].isdigit() and token.endswith("XX"):
-        return int(token[0]) * 100
-    return 599 if token == "default" else int(token)
+def _status(key: str) -> int:
+    """A status that a response key documents: `5XX` -> 500, `default` -> 599."""
+    if key[:1].isdigit() and key.endswith("XX"):
+        return int(key[0]) * 100
+    return 599 if key == "default" else int(key)
 
 
 def _call(operation: _Operation) -> dict[str, Any]:

@@ -14,6 +14,7 @@ Parameters cross as text (`wire`), as they do between a real client and server.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -266,8 +267,6 @@ def draws(schema: Any, count: int) -> list[Any]:
     def collect(value: Any) -> None:
         values.append(value)
 
-    try:
+    with contextlib.suppress(Unsatisfiable):
         collect()
-    except Unsatisfiable:
-        pass
     return values

@@ -431,8 +431,8 @@ def _responses(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Ch
                 )
             continue
         covering = covering_status(old, status)
-        if covering is None:
-            success = is_success(status)
+        success = is_success(status)
+        if covering is None or (success and covering == "default"):
             yield Change(
                 Severity.BREAKING if success else Severity.COMPATIBLE,
                 where,

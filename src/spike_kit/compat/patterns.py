@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from functools import lru_cache
+from typing import Any
 
 import interegular
 from attrs import frozen
@@ -84,9 +85,9 @@ def includes(narrow: str, wide: str) -> Inclusion:
     """Whether every string that matches `narrow` (as JSON Schema reads it) matches `wide`."""
     try:
         small, large = _machine(narrow), _machine(wide)
-        if small.issubset(large):
+        if small.issubset(large):  # type: ignore[no-untyped-call]
             return Inclusion(decided=True, included=True)
-        difference = small.difference(large)
+        difference = small.difference(large)  # type: ignore[no-untyped-call]
     except (interegular.Unsupported, interegular.InvalidSyntax, ValueError, KeyError) as exc:
         return Inclusion(decided=False, why=f"not a regular pattern interegular reads ({exc})")
     return Inclusion(decided=True, included=False, witness=_witness(difference, narrow, wide))
@@ -101,11 +102,13 @@ def _witness(machine: interegular.FSM, narrow: str, wide: str) -> str | None:
     others = [char for char in _OTHERS if char not in machine.alphabet]
     symbols = {}
     for transition, members in machine.alphabet.by_transition.items():
-        named = sorted((m for m in members if isinstance(m, str)), key=lambda c: (not c.isalnum(), c))
+        named = sorted(
+            (m for m in members if isinstance(m, str)), key=lambda c: (not c.isalnum(), c)
+        )
         if named or others:
             symbols[transition] = named[0] if named else others[0]
-    came_from: dict[object, tuple[object, str]] = {}
-    queue = deque([machine.initial])
+    came_from: dict[Any, tuple[Any, str]] = {}
+    queue: deque[Any] = deque([machine.initial])
     seen = {machine.initial}
     while queue:
         state = queue.popleft()

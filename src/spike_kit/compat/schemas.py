@@ -352,7 +352,7 @@ class _Walker:
                     at, f"allowed values added: {extra!r}", f"may now be {_list(extra)}"
                 )
         else:
-            added = [value for value in new_values if value not in old_values]
+            added = [value for value in new_values or [] if value not in (old_values or [])]
             yield self._fine(
                 at,
                 f"allowed values {old_values!r} -> {new_values!r}",

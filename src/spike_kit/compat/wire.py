@@ -59,7 +59,7 @@ def _types(schema: dict[str, Any]) -> list[str]:
     if declared is None:
         for branch in (*schema.get("anyOf", []), *schema.get("oneOf", [])):
             if isinstance(branch, dict):
-                return _types(branch) + ["string"]
+                return [*_types(branch), "string"]
         return ["string"]
     order = ["integer", "number", "boolean", "null", "array", "string"]
     listed = [declared] if isinstance(declared, str) else list(declared)

@@ -60,12 +60,12 @@ def _with_field(label: str, schema_tokens: list[str]) -> str:
     names: list[str] = []
     index = 0
     while index < len(schema_tokens):
-        token = schema_tokens[index]
-        if token == "properties" and index + 1 < len(schema_tokens):
+        keyword = schema_tokens[index]
+        if keyword == "properties" and index + 1 < len(schema_tokens):
             names.append(schema_tokens[index + 1])
             index += 2
             continue
-        if token == "items" and names:
+        if keyword == "items" and names:
             names[-1] += "[]"
         index += 1
     return f"{label} field `{'.'.join(names)}`" if names else label
