@@ -373,19 +373,33 @@ def _request_body(old: Any, new: Any, at: str) -> Iterator[Change]:
                 kind=Kind.ADDED,
                 summary=f"now also takes a `{media}` body",
             )
-        elif media in sent:
-            yield from compare_schemas(
-                old_content[media].get("schema"),
-                new_content[media].get("schema"),
-                join(where, "schema"),
-                Direction.REQUEST,
-            )
-        elif old_content[media] != new_content[media]:
-            yield Change(
-                Severity.COMPATIBLE,
+        else:
+            yield from _same_media(
+                old_content[media],
+                new_content[media],
                 where,
-                f"request media type {media} changed; generated clients never send it",
+                Direction.REQUEST,
+                used=media in sent,
+                unused=f"request media type {media} changed; generated clients never send it",
             )
+
+
+def _same_media(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    where: str,
+    direction: Direction,
+    *,
+    used: bool,
+    unused: str,
+) -> Iterator[Change]:
+    """A media type on both sides: its schemas compared when generated clients use it."""
+    if used:
+        yield from compare_schemas(
+            old.get("schema"), new.get("schema"), join(where, "schema"), direction
+        )
+    elif old != new:
+        yield Change(Severity.COMPATIBLE, where, unused)
 
 
 def covering_status(responses: dict[str, Any], status: str) -> str | None:
@@ -513,16 +527,12 @@ def _response_content(old: dict[str, Any], new: dict[str, Any], at: str) -> Iter
                 kind=Kind.ADDED,
                 summary=f"may also answer `{media}`",
             )
-        elif media == read:
-            yield from compare_schemas(
-                old[media].get("schema"),
-                new[media].get("schema"),
-                join(where, "schema"),
-                Direction.RESPONSE,
-            )
-        elif old[media] != new[media]:
-            yield Change(
-                Severity.COMPATIBLE,
+        else:
+            yield from _same_media(
+                old[media],
+                new[media],
                 where,
-                f"response media type {media} changed; old clients never parse it",
+                Direction.RESPONSE,
+                used=media == read,
+                unused=f"response media type {media} changed; old clients never parse it",
             )
