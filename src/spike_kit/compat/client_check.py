@@ -140,11 +140,19 @@ def _operations(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> dict[str, _
     return found
 
 
-def _status(key: str) -> int:
-    """A status that a response key documents: `5XX` -> 500, `default` -> 599."""
+def _status(key: str, documented: Iterable[str]) -> int:
+    """A status that a response key documents: `5XX` -> 500, `default` -> one no other key
+    names."""
     if key[:1].isdigit() and key.endswith("XX"):
         return int(key[0]) * 100
-    return 599 if key == "default" else int(key)
+    if key != "default":
+        return int(key)
+    taken = set(documented)
+    return next(
+        code
+        for code in (500, 400, 409, 418, 200)
+        if str(code) not in taken and f"{str(code)[0]}XX" not in taken
+    )
 
 
 def _call(operation: _Operation) -> dict[str, Any]:
@@ -174,7 +182,7 @@ def _cases(part: Part, operation: _Operation, count: int, start: int) -> list[di
             media = tokens[-1]
             case.update(
                 kind="response",
-                status=_status(tokens[-3]),
+                status=_status(tokens[-3], operation.old.get("responses") or {}),
                 media=media,
                 read_as=read_as(media),
                 body=value,

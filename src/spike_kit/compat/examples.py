@@ -58,6 +58,14 @@ class Part:
             return "property check: parameters valid under the old spec are refused by the new one"
         return "property check: a request body valid under the old spec is refused by the new one"
 
+    @property
+    def in_words(self) -> str:
+        if self.direction is Direction.RESPONSE:
+            return "may now hold values old clients refuse (property check)"
+        if self.wire is not None:
+            return "now refuses some parameter values it took before (property check)"
+        return "now refuses some values it took before (property check)"
+
     def carry(self, value: Any) -> Any:
         """The value as the checking side receives it (parameters arrive as text)."""
         if self.wire is None or not isinstance(value, dict):
@@ -158,9 +166,7 @@ def check_examples(
                     part.finding,
                     example=example,
                     basis=Basis.PROPERTY,
-                    summary="refuses values it took before"
-                    if part.direction is Direction.REQUEST
-                    else "may now hold values old clients refuse",
+                    summary=part.in_words,
                 )
             )
     return findings

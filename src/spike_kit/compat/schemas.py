@@ -197,11 +197,11 @@ class _Walker:
             Severity.COMPATIBLE, pointer, what, basis=basis, kind=kind, summary=summary or what
         )
 
-    def _undecided(self, pointer: str, what: str) -> Change:
+    def _undecided(self, pointer: str, what: str, why: str = "") -> Change:
         return Change(
             Severity.BREAKING,
             pointer,
-            f"{what}, which the rules cannot prove safe",
+            f"{what}{f' ({why})' if why else ''}, which the rules cannot prove safe",
             summary=what,
             undecided=True,
         )
@@ -406,7 +406,7 @@ class _Walker:
             return
         answer = includes(str(narrow), str(wide))
         if not answer.decided:
-            yield self._undecided(at, f"{shown} ({answer.why})")
+            yield self._undecided(at, shown, answer.why)
         elif answer.included:
             yield self._fine(
                 at, f"{shown}: the old pattern's strings all match the new one", basis=Basis.REGEX
