@@ -204,13 +204,16 @@ def _security(
         if not any(candidate <= alternative for candidate in new_alternatives):
             shown = " + ".join(sorted(alternative)) or "no credentials"
             yield Change(
-                Severity.BREAKING, where, f"security changed: a client sending {shown} is refused"
+                Severity.BREAKING,
+                where,
+                f"security changed: a client sending {shown} is refused",
+                summary=f"now refuses clients that send {shown}",
             )
     if old_alternatives != new_alternatives and all(
         any(candidate <= alternative for candidate in new_alternatives)
         for alternative in old_alternatives
     ):
-        yield Change(Severity.COMPATIBLE, where, "security relaxed")
+        yield Change(Severity.COMPATIBLE, where, "security relaxed", summary="relaxed")
     used = set().union(*old_alternatives) & set().union(*new_alternatives)
     for name in sorted(used):
         if strip_annotations(schemes_old.get(name)) != strip_annotations(schemes_new.get(name)):
