@@ -76,7 +76,10 @@ def test_requests_the_old_client_builds_are_checked_on_the_wire(
     """`limit` turned from an integer into a one-digit string: the old client's `limit=10`
     reaches the new server as text and fails its pattern."""
     new = copy.deepcopy(petstore)
-    new["paths"]["/pets"]["get"]["parameters"][0]["schema"] = {"type": "string", "pattern": "^[0-9]$"}
+    new["paths"]["/pets"]["get"]["parameters"][0]["schema"] = {
+        "type": "string",
+        "pattern": "^[0-9]$",
+    }
     part = f"{PETS}/parameters"
     verdicts = judge(petstore, *_docs(petstore, new), {part}, kit=None, count=25)
     assert verdicts[part].checked > 0

@@ -77,7 +77,11 @@ def test_documents_keep_examples_and_extensions_as_data() -> None:
             "/a": {
                 "get": {
                     "parameters": [
-                        {"name": "q", "in": "query", "schema": {"type": "integer", "nullable": True}}
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "schema": {"type": "integer", "nullable": True},
+                        }
                     ],
                     "x-data": {"nullable": True},
                 }

@@ -238,22 +238,32 @@ def _settings(max_examples: int, *, shrink: bool) -> settings:
 
 
 def counterexample(part: Part, max_examples: int) -> Any:
-    """The smallest value of the producing side that the checking side refuses, or `_NONE`."""
+    """The smallest value of the producing side that the checking side refuses, or `_NONE`.
+
+    Random draws seldom hit what a `not` forbids (a field named `error`, say), so when the
+    checking schema has one at its top, values of both the producing schema and the
+    forbidden one are tried as well: exactly the values that side refuses for it.
+    """
     if part.produced_by == part.checked_by:
         return _NONE
-    try:
-        strategy = strategy_for(part.produced_by)
-    except GenerationError:
-        return _NONE  # the rule list reports what it can of a schema nothing can generate
     fits = validity(part.checked_by)
-    try:
-        return find(
-            strategy,
-            lambda value: not fits(part.carry(value)),
-            settings=_settings(max_examples, shrink=True),
-        )
-    except (NoSuchExample, Unsatisfiable):
-        return _NONE
+    sources = [part.produced_by]
+    if isinstance(part.checked_by, dict) and isinstance(part.checked_by.get("not"), dict):
+        sources.append({"allOf": [part.produced_by, part.checked_by["not"]]})
+    for source in sources:
+        try:
+            strategy = strategy_for(source)
+        except GenerationError:
+            continue  # the rule list reports what it can of a schema nothing can generate
+        try:
+            return find(
+                strategy,
+                lambda value: not fits(part.carry(value)),
+                settings=_settings(max_examples, shrink=True),
+            )
+        except (NoSuchExample, Unsatisfiable):
+            continue
+    return _NONE
 
 
 def found(value: Any) -> bool:
