@@ -42,7 +42,7 @@ from .errors import (
     UnsafeRedirectError,
 )
 
-__version__ = "1.1.0"
+__version__ = "1.1.1"
 
 __all__ = [
     "APIConnectionError",

@@ -14,6 +14,7 @@ import jsonschema_rs
 from hypothesis import strategies as st
 from schemathesis.core.errors import InvalidSchema, UnsupportedSchema
 from schemathesis.generation.jsonschema.builder import build
+from schemathesis.specs.openapi.formats import get_default_format_strategies
 
 from spike_kit.spec import INTEGER_FORMATS
 
@@ -51,3 +52,13 @@ def from_schema(
         )
     except (InvalidSchema, UnsupportedSchema) as exc:
         raise GenerationError(f"cannot generate values for this schema: {exc}") from None
+
+
+def standard_formats() -> dict[str, st.SearchStrategy[str]]:
+    """Strategies for the string formats JSON Schema names (`email`, `uri`, `date-time`...),
+    schemathesis' own: values a validator that checks the format accepts."""
+    return {
+        name: strategy
+        for name, strategy in get_default_format_strategies().items()
+        if not name.startswith("_") and name != "binary"
+    }

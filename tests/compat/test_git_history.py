@@ -136,7 +136,12 @@ def test_cli_exit_status_and_report(
     assert main(["--base", "HEAD", "--changelog", "--json", str(report)]) == 1
     out = capsys.readouterr().out
     assert "maxLength 2048 -> 64" in out
-    assert "### Changed (breaking)" in out
+    assert "### Changed\n- " in out
+    assert (
+        "- `GET /providers/{provider_slug}/integration/init_url`: query parameter `state` now "
+        "refuses values over 64 characters (breaking)." in out
+    )
+    assert "/paths/" not in out.split("Changelog summary")[1]
     assert '"severity": "breaking"' in report.read_text()
 
 

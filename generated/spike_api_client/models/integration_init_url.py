@@ -16,7 +16,8 @@ class IntegrationInitUrl:
     Attributes:
         provider_slug (str): A provider's canonical lowercase name; open to values this contract does not list.
         path (str): Absolute https URL of Spike's consent entry point for this user and provider, with
-            a host, no user info and only visible ASCII (the rest percent-encoded). Redirect
+            a host, a port (if any) within 0-65535, no user info and only visible ASCII (the
+            rest percent-encoded). Redirect
             the user's browser here; the client checks it before use. Plain http is allowed
             only on loopback, for local mock servers.
     """

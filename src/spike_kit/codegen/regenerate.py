@@ -89,6 +89,26 @@ def build_client(layout: RepoLayout, destination: Path) -> None:
     _run([ruff, "format", "--quiet", "."], cwd=destination)
 
 
+def build_plain_client(spec: Path, config: Path, destination: Path) -> None:
+    """The generator alone on any spec: no templates, runtime or post-hooks, with the package
+    written straight into `destination` (which must not exist yet)."""
+    _run(
+        [
+            _tool("openapi-python-client"),
+            "generate",
+            "--path",
+            str(spec),
+            "--config",
+            str(config),
+            "--meta",
+            "none",
+            "--output-path",
+            str(destination),
+        ],
+        cwd=spec.parent,
+    )
+
+
 def regenerate(layout: RepoLayout) -> None:
     """Rebuild `generated/` from scratch and swap it in only once the build succeeded."""
     with tempfile.TemporaryDirectory(prefix="spike-regenerate-") as tmp:

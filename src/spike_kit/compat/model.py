@@ -16,6 +16,24 @@ class Severity(enum.Enum):
     DOCUMENTATION = "documentation"
 
 
+class Basis(enum.Enum):
+    """What decided a verdict, from the cheapest and surest to the last word."""
+
+    RULE = "rule"
+    REGEX = "regex inclusion"
+    PROPERTY = "property check"
+    CLIENT = "generated client"
+
+
+class Kind(enum.Enum):
+    """What a change does to the contract, as a changelog files it (Keep a Changelog)."""
+
+    ADDED = "Added"
+    CHANGED = "Changed"
+    DEPRECATED = "Deprecated"
+    REMOVED = "Removed"
+
+
 @frozen
 class Change:
     """One difference between the base spec and the new one.
@@ -30,6 +48,18 @@ class Change:
     message: str
     example: object = None
     """A generated value that shows the break, when the property check found it."""
+    basis: Basis = Basis.RULE
+    kind: Kind = Kind.CHANGED
+    summary: str | None = None
+    """The change in words for a changelog, after the operation's name ("query parameter
+    `state` now refuses values over 1,024 characters"); None when `message` says it."""
+    operation: str = ""
+    """The operation in words (`GET /providers/{provider_slug}/integration/init_url`)."""
+    subject: str = ""
+    r"""What in it changed, in words (`query parameter \`state\``)."""
+    undecided: bool = False
+    """The rules could not prove it either way: the property check and the generated client
+    decide. Until they have, it counts as breaking."""
 
     @property
     def breaking(self) -> bool:

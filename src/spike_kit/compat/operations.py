@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from spike_kit.codegen.contract_table import REDIRECT_BACK_KEY
-from spike_kit.compat.model import Change, Severity, first_difference, join
+from spike_kit.compat.media import client_reads, client_sends
+from spike_kit.compat.model import Change, Kind, Severity, first_difference, join
 from spike_kit.compat.redirect_back import redirect_back_changes
 from spike_kit.compat.schemas import Direction, compare_schemas, strip_annotations
 from spike_kit.spec import dereference, iter_operations
@@ -34,13 +35,25 @@ def diff_specs(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Change]
             path, method, _ = old_ops[key]
             at = join("", "paths", path, method)
             changes.append(
-                Change(Severity.BREAKING, at, f"operation {method.upper()} {path} removed")
+                Change(
+                    Severity.BREAKING,
+                    at,
+                    f"operation {method.upper()} {path} removed",
+                    kind=Kind.REMOVED,
+                    summary="removed",
+                )
             )
         elif key not in old_ops:
             path, method, _ = new_ops[key]
             at = join("", "paths", path, method)
             changes.append(
-                Change(Severity.COMPATIBLE, at, f"new operation {method.upper()} {path}")
+                Change(
+                    Severity.COMPATIBLE,
+                    at,
+                    f"new operation {method.upper()} {path}",
+                    kind=Kind.ADDED,
+                    summary="new operation",
+                )
             )
         else:
             changes.extend(_operation(old_doc, new_doc, old_ops[key], new_ops[key]))
@@ -102,12 +115,16 @@ def _models(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Iterator[Change
             Severity.BREAKING,
             join("", "components", "schemas", name),
             f"schema `{name}` removed or renamed: the generated model class goes with it",
+            kind=Kind.REMOVED,
+            summary=f"model `{name}` removed or renamed (its generated class goes with it)",
         )
     for name in sorted(new_names - old_names):
         yield Change(
             Severity.COMPATIBLE,
             join("", "components", "schemas", name),
             f"new schema `{name}`: a new model class",
+            kind=Kind.ADDED,
+            summary=f"new model `{name}`",
         )
 
 
@@ -127,18 +144,41 @@ def _operation(
             f"operationId {old.get('operationId')!r} -> {new.get('operationId')!r}: "
             "the generated function moves to another module",
         )
+    old_tag, new_tag = _module_tag(old), _module_tag(new)
+    if old_tag != new_tag:
+        yield Change(
+            Severity.BREAKING,
+            join(at, "tags"),
+            f"first tag {old_tag!r} -> {new_tag!r}: the generated function moves to another "
+            "package (api/<tag>/)",
+            summary=f"moves from `api.{old_tag}` to `api.{new_tag}` in generated clients",
+        )
     yield from _security(old_doc, new_doc, old, new, at)
     yield from _parameters(old, new, at)
     yield from _request_body(old.get("requestBody"), new.get("requestBody"), at)
     yield from _responses(old.get("responses") or {}, new.get("responses") or {}, at)
     yield from redirect_back_changes(old, new, at)
     old_text, new_text = _own_fields(old), _own_fields(new)
-    if old_text != new_text:
+    if new.get("deprecated") and not old.get("deprecated"):
+        yield Change(
+            Severity.DOCUMENTATION,
+            join(at, "deprecated"),
+            "operation deprecated",
+            kind=Kind.DEPRECATED,
+            summary="deprecated",
+        )
+    elif old_text != new_text:
         yield Change(
             Severity.DOCUMENTATION,
             first_difference(old_text, new_text, at),
             "operation text changed",
         )
+
+
+def _module_tag(operation: Operation) -> str:
+    """The package a generated client puts the operation's function in (its first tag)."""
+    tags = operation.get("tags") or []
+    return re.sub(r"[^0-9a-z]+", "_", str(tags[0]).lower()).strip("_") if tags else "default"
 
 
 def _own_fields(operation: Operation) -> Operation:
@@ -174,13 +214,16 @@ def _security(
         if not any(candidate <= alternative for candidate in new_alternatives):
             shown = " + ".join(sorted(alternative)) or "no credentials"
             yield Change(
-                Severity.BREAKING, where, f"security changed: a client sending {shown} is refused"
+                Severity.BREAKING,
+                where,
+                f"security changed: a client sending {shown} is refused",
+                summary=f"now refuses clients that send {shown}",
             )
     if old_alternatives != new_alternatives and all(
         any(candidate <= alternative for candidate in new_alternatives)
         for alternative in old_alternatives
     ):
-        yield Change(Severity.COMPATIBLE, where, "security relaxed")
+        yield Change(Severity.COMPATIBLE, where, "security relaxed", summary="relaxed")
     used = set().union(*old_alternatives) & set().union(*new_alternatives)
     for name in sorted(used):
         if strip_annotations(schemes_old.get(name)) != strip_annotations(schemes_new.get(name)):
@@ -215,6 +258,8 @@ def _parameters(old: Operation, new: Operation, at: str) -> Iterator[Change]:
                 Severity.BREAKING,
                 join(at, "parameters", index),
                 f"{label} removed: clients still send it (and their generated call takes it)",
+                kind=Kind.REMOVED,
+                summary="removed",
             )
             continue
         index, parameter = new_params[key]
@@ -222,16 +267,46 @@ def _parameters(old: Operation, new: Operation, at: str) -> Iterator[Change]:
         required = bool(parameter.get("required")) or where == "path"
         if key not in old_params:
             if required:
-                yield Change(Severity.BREAKING, pointer, f"new required {label}")
+                yield Change(
+                    Severity.BREAKING,
+                    pointer,
+                    f"new required {label}",
+                    kind=Kind.ADDED,
+                    summary="new and required",
+                )
             else:
-                yield Change(Severity.COMPATIBLE, pointer, f"new optional {label}")
+                yield Change(
+                    Severity.COMPATIBLE,
+                    pointer,
+                    f"new optional {label}",
+                    kind=Kind.ADDED,
+                    summary="new (optional)",
+                )
             continue
         _, before = old_params[key]
         was_required = bool(before.get("required")) or where == "path"
         if required and not was_required:
-            yield Change(Severity.BREAKING, join(pointer, "required"), f"{label} made required")
+            yield Change(
+                Severity.BREAKING,
+                join(pointer, "required"),
+                f"{label} made required",
+                summary="is now required",
+            )
         elif was_required and not required:
-            yield Change(Severity.COMPATIBLE, join(pointer, "required"), f"{label} made optional")
+            yield Change(
+                Severity.COMPATIBLE,
+                join(pointer, "required"),
+                f"{label} made optional",
+                summary="is now optional",
+            )
+        if parameter.get("deprecated") and not before.get("deprecated"):
+            yield Change(
+                Severity.DOCUMENTATION,
+                join(pointer, "deprecated"),
+                f"{label} deprecated",
+                kind=Kind.DEPRECATED,
+                summary="deprecated",
+            )
         for keyword in ("style", "explode", "allowEmptyValue"):
             if before.get(keyword) != parameter.get(keyword):
                 yield Change(
@@ -245,6 +320,7 @@ def _parameters(old: Operation, new: Operation, at: str) -> Iterator[Change]:
             parameter.get("schema"),
             join(pointer, "schema"),
             Direction.REQUEST,
+            on_the_wire=True,
         )
 
 
@@ -253,48 +329,90 @@ def _request_body(old: Any, new: Any, at: str) -> Iterator[Change]:
     if old is None and new is None:
         return
     if new is None:
-        yield Change(Severity.BREAKING, pointer, "request body removed")
+        yield Change(
+            Severity.BREAKING,
+            pointer,
+            "request body removed",
+            kind=Kind.REMOVED,
+            summary="body removed",
+        )
         return
     if old is None:
         severity = Severity.BREAKING if new.get("required") else Severity.COMPATIBLE
+        what = "required" if new.get("required") else "optional"
         yield Change(
             severity,
             pointer,
-            f"new {'required' if new.get('required') else 'optional'} request body",
+            f"new {what} request body",
+            kind=Kind.ADDED,
+            summary=f"new {what} body",
         )
         return
     if new.get("required") and not old.get("required"):
-        yield Change(Severity.BREAKING, join(pointer, "required"), "request body made required")
-    yield from _each_schema(
-        old.get("content") or {},
-        new.get("content") or {},
-        join(pointer, "content"),
-        Direction.REQUEST,
-        gone=(Severity.BREAKING, "request media type {} no longer accepted"),
-        added=(Severity.COMPATIBLE, "request media type {} now accepted"),
-    )
+        yield Change(
+            Severity.BREAKING,
+            join(pointer, "required"),
+            "request body made required",
+            summary="body is now required",
+        )
+    old_content, new_content = old.get("content") or {}, new.get("content") or {}
+    at_content = join(pointer, "content")
+    sent = set(client_sends(old_content))
+    for media in sorted(set(old_content) | set(new_content)):
+        where = join(at_content, media)
+        if media not in new_content:
+            if media in sent:
+                yield Change(
+                    Severity.BREAKING,
+                    where,
+                    f"request media type {media} no longer accepted: generated clients send it",
+                    kind=Kind.REMOVED,
+                    summary=f"no longer takes a `{media}` body",
+                )
+            else:
+                yield Change(
+                    Severity.COMPATIBLE,
+                    where,
+                    f"request media type {media} no longer accepted; generated clients never "
+                    "send it",
+                    kind=Kind.REMOVED,
+                    summary=f"no longer takes a `{media}` body",
+                )
+        elif media not in old_content:
+            yield Change(
+                Severity.COMPATIBLE,
+                where,
+                f"request media type {media} now accepted",
+                kind=Kind.ADDED,
+                summary=f"now also takes a `{media}` body",
+            )
+        else:
+            yield from _same_media(
+                old_content[media],
+                new_content[media],
+                where,
+                Direction.REQUEST,
+                used=media in sent,
+                unused=f"request media type {media} changed; generated clients never send it",
+            )
 
 
-def _each_schema(
+def _same_media(
     old: dict[str, Any],
     new: dict[str, Any],
-    at: str,
+    where: str,
     direction: Direction,
     *,
-    gone: tuple[Severity, str],
-    added: tuple[Severity, str],
+    used: bool,
+    unused: str,
 ) -> Iterator[Change]:
-    """Compare two maps of schema holders (media types, headers) key by key."""
-    for key in sorted(set(old) | set(new)):
-        where = join(at, key)
-        if key not in new:
-            yield Change(gone[0], where, gone[1].format(key))
-        elif key not in old:
-            yield Change(added[0], where, added[1].format(key))
-        else:
-            yield from compare_schemas(
-                old[key].get("schema"), new[key].get("schema"), join(where, "schema"), direction
-            )
+    """A media type on both sides: its schemas compared when generated clients use it."""
+    if used:
+        yield from compare_schemas(
+            old.get("schema"), new.get("schema"), join(where, "schema"), direction
+        )
+    elif old != new:
+        yield Change(Severity.COMPATIBLE, where, unused)
 
 
 def covering_status(responses: dict[str, Any], status: str) -> str | None:
@@ -307,40 +425,127 @@ def covering_status(responses: dict[str, Any], status: str) -> str | None:
     return "default" if "default" in responses else None
 
 
+def is_success(status: str) -> bool:
+    return status[:1] in ("1", "2", "3")
+
+
 def _responses(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Change]:
     for status in sorted(set(old) | set(new)):
         where = join(at, "responses", status)
         if status not in new:
-            if covering_status(new, status) is None:
-                yield Change(Severity.COMPATIBLE, where, f"response {status} no longer documented")
+            covering = covering_status(new, status)
+            last_success = is_success(status) and not any(
+                is_success(s) for s in set(new) & set(old)
+            )
+            if covering is not None and not (last_success and covering == "default"):
+                yield from _response(old[status], new[covering], where)
+            elif last_success:
+                yield Change(
+                    Severity.BREAKING,
+                    where,
+                    f"success response {status} removed and no success status that old clients "
+                    "know is left: they read whatever the server now answers as undocumented",
+                    kind=Kind.REMOVED,
+                    summary=f"response {status} removed, with no other success response",
+                )
+            else:
+                yield Change(
+                    Severity.COMPATIBLE,
+                    where,
+                    f"response {status} no longer documented",
+                    kind=Kind.REMOVED,
+                    summary=f"response {status} no longer documented",
+                )
             continue
         covering = covering_status(old, status)
-        if covering is None:
-            success = status[:1] in ("1", "2", "3")
+        success = is_success(status)
+        if covering is None or (success and covering == "default"):
             yield Change(
                 Severity.BREAKING if success else Severity.COMPATIBLE,
                 where,
                 f"new response {status}"
                 + (": old clients treat it as an undocumented status" if success else ""),
+                kind=Kind.ADDED,
+                summary=f"new response {status}"
+                + (" (old clients treat it as undocumented)" if success else ""),
             )
             continue
         yield from _response(old[covering], new[status], where)
 
 
 def _response(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Change]:
-    yield from _each_schema(
-        old.get("content") or {},
-        new.get("content") or {},
-        join(at, "content"),
-        Direction.RESPONSE,
-        gone=(Severity.COMPATIBLE, "response media type {} no longer sent"),
-        added=(Severity.BREAKING, "response media type {} is new to old clients"),
-    )
-    yield from _each_schema(
-        {name.lower(): value for name, value in (old.get("headers") or {}).items()},
-        {name.lower(): value for name, value in (new.get("headers") or {}).items()},
-        join(at, "headers"),
-        Direction.RESPONSE,
-        gone=(Severity.BREAKING, "response header {} removed"),
-        added=(Severity.COMPATIBLE, "new response header {}"),
-    )
+    yield from _response_content(old.get("content") or {}, new.get("content") or {}, at)
+    old_headers = {name.lower(): value for name, value in (old.get("headers") or {}).items()}
+    new_headers = {name.lower(): value for name, value in (new.get("headers") or {}).items()}
+    for name in sorted(set(old_headers) | set(new_headers)):
+        where = join(at, "headers", name)
+        if name not in new_headers:
+            yield Change(
+                Severity.BREAKING,
+                where,
+                f"response header {name} removed",
+                kind=Kind.REMOVED,
+                summary=f"header `{name}` removed",
+            )
+        elif name not in old_headers:
+            yield Change(
+                Severity.COMPATIBLE,
+                where,
+                f"new response header {name}",
+                kind=Kind.ADDED,
+                summary=f"new header `{name}`",
+            )
+        else:
+            yield from compare_schemas(
+                old_headers[name].get("schema"),
+                new_headers[name].get("schema"),
+                join(where, "schema"),
+                Direction.RESPONSE,
+                on_the_wire=True,
+            )
+
+
+def _response_content(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Change]:
+    """Only the media type an old client parses matters to it (see `media`)."""
+    at_content = join(at, "content")
+    read = client_reads(old)
+    for media in sorted(set(old) | set(new)):
+        where = join(at_content, media)
+        if media == read and media not in new:
+            yield Change(
+                Severity.BREAKING,
+                where,
+                f"response media type {media} removed: old clients parse every body of this "
+                f"status as {media}",
+                kind=Kind.REMOVED,
+                summary=f"no longer answers `{media}`, which old clients parse",
+            )
+        elif media not in new:
+            yield Change(
+                Severity.COMPATIBLE,
+                where,
+                f"response media type {media} no longer sent; old clients never parse it",
+                kind=Kind.REMOVED,
+                summary=f"no longer answers `{media}`",
+            )
+        elif media not in old:
+            if read is None and client_reads(new) == media:
+                why = "old clients ignore this status's body"
+            else:
+                why = f"old clients keep reading {read}" if read else "old clients never parse it"
+            yield Change(
+                Severity.COMPATIBLE,
+                where,
+                f"response media type {media} added; {why}",
+                kind=Kind.ADDED,
+                summary=f"may also answer `{media}`",
+            )
+        else:
+            yield from _same_media(
+                old[media],
+                new[media],
+                where,
+                Direction.RESPONSE,
+                used=media == read,
+                unused=f"response media type {media} changed; old clients never parse it",
+            )

@@ -32,17 +32,3 @@ def redirect_back_changes(old: dict[str, Any], new: dict[str, Any], at: str) -> 
         )
     else:
         yield from compare_schemas(before, after, where, Direction.RESPONSE)
-
-
-def redirect_back_pairs(
-    old: dict[str, Any], new: dict[str, Any], at: str
-) -> Iterator[tuple[str, Any, Any, str]]:
-    """For the property check: redirects the new spec allows must satisfy the old schema."""
-    before, after = old.get(REDIRECT_BACK_KEY), new.get(REDIRECT_BACK_KEY)
-    if before is not None and after is not None:
-        yield (
-            join(at, REDIRECT_BACK_KEY),
-            after,
-            before,
-            "property check: a redirect back the new spec allows is refused by the old one",
-        )

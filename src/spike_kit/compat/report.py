@@ -1,15 +1,20 @@
-"""The comparison as people read it: a report for the reviewer, a summary for the changelog."""
+"""The comparison as people and tools read it: text, JSON, Markdown, GitHub annotations, and a
+changelog summary in words (Keep a Changelog sections, "(breaking)" marks, no JSON pointers).
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from attrs import frozen
 
-from spike_kit.compat.model import Change, Severity
+from spike_kit.compat.model import Change, Kind, Severity
+from spike_kit.spec_lines import SpecLines, SpecLinesError
 
 _EXAMPLE_LIMIT = 300
+FORMATS = ("text", "json", "markdown", "github")
 
 
 @frozen
@@ -21,6 +26,11 @@ class Outcome:
     changes: tuple[Change, ...]
     version_problems: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    failures: tuple[str, ...] = ()
+    """Why `--fail-on` fails the run (beside the version rule)."""
+    head_file: Path | None = None
+    head_text: str | None = None
+    """The new spec's text, for line numbers."""
 
     @property
     def breaking(self) -> tuple[Change, ...]:
@@ -28,12 +38,27 @@ class Outcome:
 
     @property
     def passed(self) -> bool:
-        return not self.version_problems
+        return not self.version_problems and not self.failures
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for change in self.changes if change.severity is severity)
 
 
 def _example(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=repr)
     return text if len(text) <= _EXAMPLE_LIMIT else text[:_EXAMPLE_LIMIT] + "..."
+
+
+def _decided_by(change: Change) -> str:
+    return "undecided" if change.undecided else change.basis.value
+
+
+def _totals(outcome: Outcome) -> str:
+    return (
+        f"{outcome.count(Severity.BREAKING)} breaking, "
+        f"{outcome.count(Severity.COMPATIBLE)} compatible, "
+        f"{outcome.count(Severity.DOCUMENTATION)} text-only"
+    )
 
 
 def render_report(outcome: Outcome) -> str:
@@ -47,30 +72,37 @@ def render_report(outcome: Outcome) -> str:
             continue
         lines.append(f"{severity.value} ({len(chosen)}):")
         for change in chosen:
-            lines.append(f"  {change.pointer}")
+            lines.append(f"  {change.pointer}  [{_decided_by(change)}]")
             lines.append(f"      {change.message}")
             if change.example is not None:
                 lines.append(f"      example: {_example(change.example)}")
-    for problem in outcome.version_problems:
+    for problem in (*outcome.version_problems, *outcome.failures):
         lines.append(f"FAIL: {problem}")
     verdict = "FAILED" if not outcome.passed else "passed"
-    lines.append(
-        f"compat {verdict}: {len(outcome.breaking)} breaking, "
-        f"{sum(1 for c in outcome.changes if c.severity is Severity.COMPATIBLE)} compatible, "
-        f"{sum(1 for c in outcome.changes if c.severity is Severity.DOCUMENTATION)} text-only"
-    )
+    lines.append(f"compat {verdict}: {_totals(outcome)}")
     return "\n".join(lines)
 
 
+def in_words(change: Change) -> str:
+    """ "`GET /path`: query parameter `state` now refuses values over 1,024 characters"."""
+    said = change.summary or change.message
+    text = " ".join(part for part in (change.subject, said) if part)
+    text = text[:1].upper() + text[1:] if not change.operation else text
+    return f"`{change.operation}`: {text}" if change.operation else text
+
+
 def changelog_summary(changes: Sequence[Change]) -> str:
-    """Keep-a-changelog lines for the client's CHANGELOG entry."""
-    breaking = _unique(c for c in changes if c.severity is Severity.BREAKING)
-    compatible = _unique(c for c in changes if c.severity is Severity.COMPATIBLE)
-    sections = []
-    if breaking:
-        sections.append("### Changed (breaking)\n" + "\n".join(breaking))
-    if compatible:
-        sections.append("### Added / Changed\n" + "\n".join(compatible))
+    """Keep-a-changelog sections for the client's CHANGELOG entry, ready to paste."""
+    sections: list[str] = []
+    for kind in (Kind.ADDED, Kind.CHANGED, Kind.DEPRECATED, Kind.REMOVED):
+        entries = _unique(
+            change
+            for change in changes
+            if change.kind is kind
+            and (change.severity is not Severity.DOCUMENTATION or kind is Kind.DEPRECATED)
+        )
+        if entries:
+            sections.append(f"### {kind.value}\n" + "\n".join(entries))
     if not sections:
         sections.append("### Changed\n- Documentation of the contract only.")
     return "\n\n".join(sections)
@@ -78,30 +110,116 @@ def changelog_summary(changes: Sequence[Change]) -> str:
 
 def _unique(changes: Iterable[Change]) -> list[str]:
     seen: dict[str, None] = {}
-    for change in changes:
-        seen.setdefault(f"- `{change.pointer}`: {change.message}", None)
+    for change in sorted(changes, key=lambda c: not c.breaking):
+        mark = " (breaking)" if change.breaking else ""
+        seen.setdefault(f"- {in_words(change)}{mark}.", None)
     return list(seen)
 
 
+def _locator(outcome: Outcome) -> SpecLines | None:
+    if outcome.head_text is None:
+        return None
+    try:
+        return SpecLines(outcome.head_text)
+    except SpecLinesError:
+        return None
+
+
 def as_json(outcome: Outcome) -> str:
+    lines = _locator(outcome)
+    changes = []
+    for change in outcome.changes:
+        entry: dict[str, object] = {
+            "severity": change.severity.value,
+            "pointer": change.pointer,
+            "message": change.message,
+            "decided_by": change.basis.value,
+            "undecided": change.undecided,
+            "kind": change.kind.value,
+            "in_words": in_words(change),
+        }
+        if lines is not None:
+            location = lines.locate(change.pointer)
+            entry["line"], entry["column"] = location.line, location.column
+        if change.example is not None:
+            entry["example"] = change.example
+        changes.append(entry)
     return json.dumps(
         {
             "base": outcome.base_label,
             "head": outcome.head_label,
             "passed": outcome.passed,
             "version_problems": list(outcome.version_problems),
+            "failures": list(outcome.failures),
             "notes": list(outcome.notes),
-            "changes": [
-                {
-                    "severity": change.severity.value,
-                    "pointer": change.pointer,
-                    "message": change.message,
-                    **({"example": change.example} if change.example is not None else {}),
-                }
-                for change in outcome.changes
-            ],
+            "changes": changes,
         },
         indent=2,
         ensure_ascii=False,
         default=repr,
     )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(outcome: Outcome) -> str:
+    verdict = "failed" if not outcome.passed else "passed"
+    lines = [
+        f"### Contract compatibility: {verdict}",
+        "",
+        f"`{outcome.base_label}` -> `{outcome.head_label}`: {_totals(outcome)}.",
+        "",
+    ]
+    lines += [f"- **Fails:** {_cell(p)}" for p in (*outcome.version_problems, *outcome.failures)]
+    if outcome.changes:
+        lines += ["", "| verdict | change | decided by |", "| --- | --- | --- |"]
+        for change in outcome.changes:
+            lines.append(
+                f"| {change.severity.value} | {_cell(in_words(change))} | {_decided_by(change)} |"
+            )
+    lines += ["", *(f"> {_cell(note)}" for note in outcome.notes)] if outcome.notes else []
+    return "\n".join(lines)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(outcome: Outcome) -> str:
+    """GitHub workflow commands: one annotation per contract change, at the spec's line."""
+    lines = _locator(outcome)
+    where = str(outcome.head_file) if outcome.head_file is not None else None
+    out = []
+    for change in outcome.changes:
+        if change.severity is Severity.DOCUMENTATION:
+            continue
+        level = "error" if change.breaking else "notice"
+        props = []
+        if where is not None:
+            props.append(f"file={_escape_property(where)}")
+            if lines is not None:
+                location = lines.locate(change.pointer)
+                props.append(f"line={location.line},col={location.column}")
+        title = f"compat: {change.severity.value} ({_decided_by(change)})"
+        props.append(f"title={_escape_property(title)}")
+        out.append(f"::{level} {','.join(props)}::{_escape_data(in_words(change))}")
+    for problem in (*outcome.version_problems, *outcome.failures):
+        out.append(f"::error title=compat::{_escape_data(problem)}")
+    out.append(f"compat {'FAILED' if not outcome.passed else 'passed'}: {_totals(outcome)}")
+    return "\n".join(out)
+
+
+def render(outcome: Outcome, form: str) -> str:
+    if form == "json":
+        return as_json(outcome)
+    if form == "markdown":
+        return as_markdown(outcome)
+    if form == "github":
+        return as_github(outcome)
+    return render_report(outcome)

@@ -5,7 +5,9 @@ schema may only narrow (old clients must accept what the new server sends). Both
 "is every instance of A an instance of B?", asked with A and B swapped, so one walker answers
 both and phrases its findings for the direction it was asked in. Where it cannot prove an
 answer (a keyword it does not model changed), it says "breaking": a false alarm costs a
-reviewer a minute, a missed break costs a consumer an outage.
+reviewer a minute, a missed break costs a consumer an outage. Where a rule cannot decide (a
+keyword it does not model, a pattern that is not regular), it says so (`undecided`) and leaves
+the verdict to the property check and the generated client (see `settle`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import enum
 from collections.abc import Iterator
 from typing import Any
 
-from spike_kit.compat.model import Change, Severity, first_difference, join
+from spike_kit.compat.model import Basis, Change, Kind, Severity, first_difference, join
+from spike_kit.compat.patterns import includes
 
 ANNOTATIONS = frozenset(
     {"description", "title", "examples", "example", "deprecated", "$comment", "summary"}
@@ -47,8 +50,18 @@ MODELLED = frozenset(
         "default",
         "readOnly",
         "writeOnly",
+        "discriminator",
     }
 )
+_SCALARS = frozenset({"integer", "number", "boolean"})
+_UNITS = {
+    "minLength": " characters",
+    "maxLength": " characters",
+    "minItems": " items",
+    "maxItems": " items",
+    "minProperties": " fields",
+    "maxProperties": " fields",
+}
 _LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties")
 _UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")
 
@@ -73,18 +86,39 @@ def strip_annotations(node: Any) -> Any:
     return node
 
 
-def compare_schemas(old: Any, new: Any, pointer: str, direction: Direction) -> list[Change]:
-    """Every difference between two schemas at the same place, judged for old clients."""
+def compare_schemas(
+    old: Any, new: Any, pointer: str, direction: Direction, *, on_the_wire: bool = False
+) -> list[Change]:
+    """Every difference between two schemas at the same place, judged for old clients.
+
+    `on_the_wire` says the value travels as text (a path, query, header or cookie
+    parameter), where the text of any number is also a valid string.
+    """
     if old == new:
         return []
     old_rules, new_rules = strip_annotations(old), strip_annotations(new)
     if old_rules == new_rules:
         where = first_difference(old, new, pointer)
-        return [Change(Severity.DOCUMENTATION, where, "description or examples changed")]
-    found = list(_Walker(direction).compare(old_rules, new_rules, pointer))
+        deprecated = _deprecation(old, new)
+        return [
+            Change(
+                Severity.DOCUMENTATION,
+                where,
+                "description or examples changed" if deprecated is None else deprecated,
+                kind=Kind.CHANGED if deprecated is None else Kind.DEPRECATED,
+                summary=deprecated,
+            )
+        ]
+    found = list(_Walker(direction, on_the_wire).compare(old_rules, new_rules, pointer))
     if not found:
         found.append(Change(Severity.COMPATIBLE, pointer, f"{direction.value} schema changed"))
     return found
+
+
+def _deprecation(old: Any, new: Any) -> str | None:
+    if isinstance(old, dict) and isinstance(new, dict) and not old.get("deprecated"):
+        return "deprecated" if new.get("deprecated") else None
+    return None
 
 
 def _as_schema(node: Any) -> dict[str, Any]:
@@ -112,24 +146,65 @@ def _values(schema: dict[str, Any]) -> list[Any] | None:
 class _Walker:
     """Compares an old and a new schema in one direction, yielding findings."""
 
-    def __init__(self, direction: Direction) -> None:
+    def __init__(self, direction: Direction, on_the_wire: bool = False) -> None:
         self.direction = direction
+        self.on_the_wire = on_the_wire
 
     # Helpers that name the two sides for the direction ------------------------------------
     def _narrow_wide(self, old: Any, new: Any) -> tuple[Any, Any]:
         """(the side whose instances must all fit, the side they must fit in)."""
         return (old, new) if self.direction is Direction.REQUEST else (new, old)
 
-    def _break(self, pointer: str, what: str) -> Change:
+    @property
+    def _request(self) -> bool:
+        return self.direction is Direction.REQUEST
+
+    def _break(
+        self,
+        pointer: str,
+        what: str,
+        summary: str | None = None,
+        *,
+        basis: Basis = Basis.RULE,
+        example: object = None,
+        kind: Kind = Kind.CHANGED,
+    ) -> Change:
         why = (
             "requests valid under the old spec are refused"
-            if self.direction is Direction.REQUEST
+            if self._request
             else "responses can now hold what old clients reject"
         )
-        return Change(Severity.BREAKING, pointer, f"{what}: {why}")
+        return Change(
+            Severity.BREAKING,
+            pointer,
+            f"{what}: {why}",
+            example=example,
+            basis=basis,
+            kind=kind,
+            summary=summary or what,
+        )
 
-    def _fine(self, pointer: str, what: str) -> Change:
-        return Change(Severity.COMPATIBLE, pointer, what)
+    def _fine(
+        self,
+        pointer: str,
+        what: str,
+        summary: str | None = None,
+        *,
+        basis: Basis = Basis.RULE,
+        kind: Kind = Kind.CHANGED,
+    ) -> Change:
+        return Change(
+            Severity.COMPATIBLE, pointer, what, basis=basis, kind=kind, summary=summary or what
+        )
+
+    def _undecided(self, pointer: str, what: str, why: str = "") -> Change:
+        return Change(
+            Severity.BREAKING,
+            pointer,
+            f"{what}{f' ({why})' if why else ''}, which the rules cannot prove safe",
+            summary=what,
+            undecided=True,
+        )
 
     # The walk -----------------------------------------------------------------------------
     def compare(self, old_node: Any, new_node: Any, pointer: str) -> Iterator[Change]:
@@ -143,8 +218,12 @@ class _Walker:
         )
         if unmodelled:
             names = ", ".join(f"`{key}`" for key in unmodelled)
-            yield self._break(pointer, f"{names} changed, which this check cannot prove safe")
+            yield self._undecided(join(pointer, unmodelled[0]), f"{names} changed")
             return
+        if self.on_the_wire and self._as_text(old, new):
+            yield from self._text_on_the_wire(old, new, pointer)
+            return
+        yield from self._discriminator(old, new, pointer)
         if any(key in old or key in new for key in ("anyOf", "oneOf")):
             yield from self._alternatives(old, new, pointer)
             return
@@ -155,30 +234,86 @@ class _Walker:
         yield from self._array(old, new, pointer)
         yield from self._object(old, new, pointer)
 
+    def _as_text(self, old: dict[str, Any], new: dict[str, Any]) -> bool:
+        """A scalar parameter that became a string: on the wire both are text."""
+        old_types, new_types = _types(old), _types(new)
+        narrow, wide = self._narrow_wide(old_types, new_types)
+        return bool(
+            narrow
+            and wide is not None
+            and "string" in wide
+            and not narrow <= wide
+            and narrow - {"string"} <= _SCALARS
+        )
+
+    def _text_on_the_wire(
+        self, old: dict[str, Any], new: dict[str, Any], pointer: str
+    ) -> Iterator[Change]:
+        shown = f"type {_show_types(_types(old))} -> {_show_types(_types(new))}"
+        _, wide = self._narrow_wide(old, new)
+        limits = sorted(
+            key for key in ("pattern", "enum", "const", "format", "maxLength") if key in wide
+        )
+        if wide.get("minLength", 0) > 1:
+            limits.append("minLength")
+        at = join(pointer, "type")
+        if limits:
+            yield self._undecided(at, f"{shown} on the wire, with {', '.join(limits)}")
+        else:
+            yield self._fine(
+                at, f"{shown}: on the wire the text of every old value is a valid string"
+            )
+
+    def _discriminator(
+        self, old: dict[str, Any], new: dict[str, Any], pointer: str
+    ) -> Iterator[Change]:
+        before, after = old.get("discriminator"), new.get("discriminator")
+        if before == after:
+            return
+        at = join(pointer, "discriminator")
+        if before is None or after is None:
+            what = "discriminator added" if before is None else "discriminator removed"
+            yield self._fine(
+                at,
+                f"{what}: it names the field that tells alternatives apart; what "
+                "validates is unchanged",
+            )
+        else:
+            yield self._undecided(at, "discriminator changed")
+
     def _alternatives(
         self, old: dict[str, Any], new: dict[str, Any], pointer: str
     ) -> Iterator[Change]:
         narrow, wide = self._narrow_wide(old, new)
         narrow_branches = narrow.get("anyOf") or narrow.get("oneOf") or [narrow]
         wide_branches = wide.get("anyOf") or wide.get("oneOf") or [wide]
-        rest = {k: v for k, v in wide.items() if k not in ("anyOf", "oneOf")}
-        shared = {k: v for k, v in narrow.items() if k not in ("anyOf", "oneOf")}
-        unmatched = [
-            index
-            for index, branch in enumerate(narrow_branches)
-            if not any(
-                self._fits({**shared, **branch}, {**rest, **other}) for other in wide_branches
-            )
+        rest = {k: v for k, v in wide.items() if k not in ("anyOf", "oneOf", "discriminator")}
+        shared = {k: v for k, v in narrow.items() if k not in ("anyOf", "oneOf", "discriminator")}
+        verdicts = [
+            [self._fits({**shared, **branch}, {**rest, **other}) for other in wide_branches]
+            for branch in narrow_branches
         ]
-        for index in unmatched:
-            where = join(pointer, "anyOf", index) if len(narrow_branches) > 1 else pointer
-            yield self._break(where, "values of one alternative match none on the other side")
-        if not unmatched:
+        changed = False
+        for index, fits in enumerate(verdicts):
+            if any(verdict is True for verdict in fits):
+                continue
+            changed = True
+            keyword = "anyOf" if "anyOf" in narrow else "oneOf"
+            where = join(pointer, keyword, index) if len(narrow_branches) > 1 else pointer
+            if any(verdict is None for verdict in fits):
+                yield self._undecided(where, "an alternative changed")
+            else:
+                yield self._break(where, "values of one alternative match none on the other side")
+        if not changed:
             yield self._fine(pointer, "alternatives changed compatibly")
 
-    def _fits(self, narrow: dict[str, Any], wide: dict[str, Any]) -> bool:
-        old, new = (narrow, wide) if self.direction is Direction.REQUEST else (wide, narrow)
-        return not any(change.breaking for change in self.compare(old, new, ""))
+    def _fits(self, narrow: dict[str, Any], wide: dict[str, Any]) -> bool | None:
+        """True when every value of `narrow` fits `wide`, False when not, None: undecided."""
+        old, new = (narrow, wide) if self._request else (wide, narrow)
+        found = [change for change in self.compare(old, new, "") if change.breaking]
+        if not found:
+            return True
+        return None if all(change.undecided for change in found) else False
 
     def _type(self, old: dict[str, Any], new: dict[str, Any], pointer: str) -> Iterator[Change]:
         old_types, new_types = _types(old), _types(new)
@@ -204,14 +339,25 @@ class _Walker:
             yield self._fine(at, "the list of allowed values was lifted or loosened")
             return
         if narrow is None:
-            yield self._break(at, f"values limited to {wide!r}")
+            yield self._break(at, f"values limited to {wide!r}", f"now limited to {_list(wide)}")
             return
         extra = [value for value in narrow if value not in wide]
         if extra:
-            what = "removed" if self.direction is Direction.REQUEST else "added"
-            yield self._break(at, f"allowed values {what}: {extra!r}")
+            if self._request:
+                yield self._break(
+                    at, f"allowed values removed: {extra!r}", f"no longer takes {_list(extra)}"
+                )
+            else:
+                yield self._break(
+                    at, f"allowed values added: {extra!r}", f"may now be {_list(extra)}"
+                )
         else:
-            yield self._fine(at, f"allowed values {old_values!r} -> {new_values!r}")
+            added = [value for value in new_values or [] if value not in (old_values or [])]
+            yield self._fine(
+                at,
+                f"allowed values {old_values!r} -> {new_values!r}",
+                f"now also takes {_list(added)}" if added and self._request else None,
+            )
 
     def _bounds(self, old: dict[str, Any], new: dict[str, Any], pointer: str) -> Iterator[Change]:
         for keyword in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "multipleOf"):
@@ -231,21 +377,56 @@ class _Walker:
                 tighter = narrow % wide != 0
             shown = f"{keyword} {before!r} -> {after!r}"
             at = join(pointer, keyword)
-            yield self._break(at, shown) if tighter else self._fine(at, shown)
+            summary = _bound_words(keyword, after, self._request, tighter)
+            yield self._break(at, shown, summary) if tighter else self._fine(at, shown, summary)
 
     def _string(self, old: dict[str, Any], new: dict[str, Any], pointer: str) -> Iterator[Change]:
-        for keyword in ("pattern", "format"):
-            before, after = old.get(keyword), new.get(keyword)
-            if before == after:
-                continue
+        yield from self._pattern(old.get("pattern"), new.get("pattern"), join(pointer, "pattern"))
+        before, after = old.get("format"), new.get("format")
+        if before != after:
             _, wide = self._narrow_wide(before, after)
-            shown = f"{keyword} {before!r} -> {after!r}"
-            at = join(pointer, keyword)
+            shown = f"format {before!r} -> {after!r}"
+            at = join(pointer, "format")
             yield self._fine(at, shown) if wide is None else self._break(at, shown)
         for keyword in ("default", "readOnly", "writeOnly"):
             if old.get(keyword) != new.get(keyword):
                 shown = f"{keyword} {old.get(keyword)!r} -> {new.get(keyword)!r}"
                 yield self._fine(join(pointer, keyword), shown)
+
+    def _pattern(self, before: Any, after: Any, at: str) -> Iterator[Change]:
+        if before == after:
+            return
+        narrow, wide = self._narrow_wide(before, after)
+        shown = f"pattern {before!r} -> {after!r}"
+        if wide is None:
+            yield self._fine(at, shown)
+            return
+        if narrow is None:
+            yield self._break(at, shown, f"must now match `{after}`")
+            return
+        answer = includes(str(narrow), str(wide))
+        if not answer.decided:
+            yield self._undecided(at, shown, answer.why)
+        elif answer.included:
+            # Requests: what old clients send must still match; responses: what Spike may now
+            # send must still match what old clients check.
+            which = (
+                "old pattern's strings all match the new"
+                if self._request
+                else ("new pattern's strings all match the old")
+            )
+            yield self._fine(at, f"{shown}: the {which} one", basis=Basis.REGEX)
+        else:
+            summary = (
+                f"must now match `{after}`" if self._request else f"may now hold {answer.witness!r}"
+            )
+            yield self._break(
+                at,
+                f"{shown}: {answer.witness!r} matches one and not the other",
+                summary,
+                basis=Basis.REGEX,
+                example=answer.witness,
+            )
 
     def _array(self, old: dict[str, Any], new: dict[str, Any], pointer: str) -> Iterator[Change]:
         if old.get("uniqueItems", False) != new.get("uniqueItems", False):
@@ -276,27 +457,37 @@ class _Walker:
                 now_required = name in new_required
                 if now_required == request:
                     what = "made required" if request else "no longer always present"
-                    yield self._break(at, f"field `{name}` {what}")
+                    summary = "is now required" if request else "may now be absent"
+                    yield self._break(at, f"field `{name}` {what}", summary)
                 else:
                     what = "no longer required" if request else "now always present"
-                    yield self._fine(at, f"field `{name}` {what}")
+                    yield self._fine(at, f"field `{name}` {what}", f"is {what}")
         yield from self._additional(old, new, pointer)
 
     def _property_gone(self, name: str, new: dict[str, Any], at: str) -> Iterator[Change]:
         if self.direction is Direction.RESPONSE:
-            yield self._break(at, f"response field `{name}` removed")
+            yield self._break(at, f"response field `{name}` removed", "removed", kind=Kind.REMOVED)
         elif new.get("additionalProperties") is False:
-            yield self._break(at, f"request field `{name}` removed")
+            yield self._break(
+                at,
+                f"request field `{name}` removed",
+                "removed; the server refuses it",
+                kind=Kind.REMOVED,
+            )
         else:
-            yield self._fine(at, f"request field `{name}` no longer described")
+            yield self._fine(
+                at, f"request field `{name}` no longer described", "no longer described"
+            )
 
     def _property_added(self, name: str, old: dict[str, Any], at: str) -> Iterator[Change]:
         if self.direction is Direction.REQUEST:
-            yield self._fine(at, f"new request field `{name}`")
+            yield self._fine(at, f"new request field `{name}`", "added", kind=Kind.ADDED)
         elif old.get("additionalProperties") is False:
-            yield self._break(at, f"new response field `{name}` where none were allowed")
+            yield self._break(
+                at, f"new response field `{name}` where none were allowed", "added", kind=Kind.ADDED
+            )
         else:
-            yield self._fine(at, f"new response field `{name}`")
+            yield self._fine(at, f"new response field `{name}`", "added", kind=Kind.ADDED)
 
     def _additional(
         self, old: dict[str, Any], new: dict[str, Any], pointer: str
@@ -316,3 +507,36 @@ class _Walker:
 
 def _show_types(types: set[str] | None) -> str:
     return "any" if types is None else "|".join(sorted(types))
+
+
+def _list(values: list[Any]) -> str:
+    return ", ".join(f"`{value}`" if isinstance(value, str) else repr(value) for value in values)
+
+
+def _number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else repr(value)
+
+
+def _bound_words(keyword: str, after: Any, request: bool, tighter: bool) -> str:
+    """A bound's change in words: "now refuses values over 1,024 characters"."""
+    unit = _UNITS.get(keyword, "")
+    upper = keyword in _UPPER_BOUNDS
+    if keyword == "multipleOf":
+        return f"now a multiple of {_number(after)}" if after is not None else "any multiple"
+    if after is None:
+        return f"no longer has {'an upper' if upper else 'a lower'} limit"
+    edge = "over" if upper else "under"
+    if keyword.startswith("exclusive"):
+        edge = "of or over" if upper else "of or under"
+    limit = f"{_number(after)}{unit}"
+    if request:
+        if tighter:
+            return f"now refuses values {edge} {limit}"
+        return f"now takes values up to {limit}" if upper else f"now takes values down to {limit}"
+    if tighter:
+        return (
+            f"may now hold values up to {limit}"
+            if upper
+            else f"may now hold values down to {limit}"
+        )
+    return f"now stays {'at or under' if upper else 'at or over'} {limit}"

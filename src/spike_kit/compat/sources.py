@@ -32,6 +32,8 @@ class SpecSource:
     label: str
     spec: dict[str, Any] | None
     client_version: str | None
+    file: Path | None = None
+    """Where the spec's text is, when it is a file."""
 
 
 def _git(layout: RepoLayout, *args: str) -> subprocess.CompletedProcess[str]:
@@ -43,7 +45,8 @@ def _git(layout: RepoLayout, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _version_from_config(text: str | None) -> str | None:
+def version_from_config(text: str | None) -> str | None:
+    """`package_version_override` of a generator config's text, when it has one."""
     if text is None:
         return None
     try:
@@ -57,14 +60,22 @@ def _version_from_config(text: str | None) -> str | None:
 def working_tree(layout: RepoLayout) -> SpecSource:
     config = layout.generator_config
     text = config.read_text(encoding="utf-8") if config.is_file() else None
-    return SpecSource("working tree", load_spec(layout.spec), _version_from_config(text))
+    return SpecSource(
+        "working tree", load_spec(layout.spec), version_from_config(text), file=layout.spec
+    )
 
 
 def from_file(path: Path) -> SpecSource:
-    return SpecSource(str(path), load_spec(path), None)
+    return SpecSource(str(path), load_spec(path), None, file=path)
 
 
-def from_git(layout: RepoLayout, ref: str) -> SpecSource:
+def file_at(layout: RepoLayout, ref: str, path: str) -> str | None:
+    """A file's text at a git revision, or None when it has none there."""
+    shown = _git(layout, "show", f"{ref}:{path}")
+    return shown.stdout if shown.returncode == 0 else None
+
+
+def from_git(layout: RepoLayout, ref: str, config_path: str = CONFIG_IN_REPO) -> SpecSource:
     """The spec and client version at `ref`; a revision without a spec yields `spec=None`."""
     resolved = _git(layout, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if resolved.returncode != 0:
@@ -72,8 +83,7 @@ def from_git(layout: RepoLayout, ref: str) -> SpecSource:
     commit = resolved.stdout.strip()
     label = f"{ref} ({commit[:12]})"
     spec_text = _git(layout, "show", f"{commit}:{SPEC_IN_REPO}")
-    config_text = _git(layout, "show", f"{commit}:{CONFIG_IN_REPO}")
-    version = _version_from_config(config_text.stdout if config_text.returncode == 0 else None)
+    version = version_from_config(file_at(layout, commit, config_path))
     if spec_text.returncode != 0:
         return SpecSource(label, None, version)
     try:
@@ -104,9 +114,15 @@ def default_base(layout: RepoLayout) -> str | None:
     return "HEAD~1" if parent.returncode == 0 else None
 
 
-def resolve_base(layout: RepoLayout, base: str | None) -> SpecSource | None:
+def resolve_base(
+    layout: RepoLayout | None, base: str | None, config_path: str = CONFIG_IN_REPO
+) -> SpecSource | None:
     """The base to compare against: a file when `base` names one, else a git revision."""
     if base is not None and Path(base).is_file():
         return from_file(Path(base))
+    if layout is None:
+        if base is None:
+            raise SourceError("give --base FILE: outside a kit checkout there is no default base")
+        raise SourceError(f"--base {base!r} is not a file (and there is no checkout here)")
     ref = base if base is not None else default_base(layout)
-    return None if ref is None else from_git(layout, ref)
+    return None if ref is None else from_git(layout, ref, config_path)
