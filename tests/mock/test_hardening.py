@@ -34,7 +34,7 @@ HMAC_PATH = "/v3/auth/hmac"
     [b"Bearer \xff", b"Bearer a.b.\xff", b"Bearer e30.e30.\xc3\xa9", b"\xff\xfe x"],
 )
 def test_non_ascii_authorization_gets_401(http: httpx.Client, authorization: bytes) -> None:
-    response = http.get(INIT.format(slug="garmin"), headers={"Authorization": authorization})
+    response = http.get(INIT.format(slug="garmin"), headers={b"Authorization": authorization})
     assert_problem(response, 401)
 
 
