@@ -16,25 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from spike_kit.children import children_of
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
 from tests.mock.conftest import signed_body
 
 WORKERS = 2
 TRIES = 200
-
-
-def _children(pid: int) -> list[int]:
-    """PIDs whose parent is `pid`, read from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def _running(pid: int) -> bool:
@@ -76,7 +64,7 @@ def _init_url(mock: MockProcess, token: str) -> httpx.Response:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads worker PIDs from /proc")
 def test_the_workers_are_children_of_one_process(mock: MockProcess) -> None:
     assert mock.pid is not None
-    assert len(_children(mock.pid)) == WORKERS
+    assert len(children_of(mock.pid)) == WORKERS
 
 
 def test_a_token_from_one_worker_is_accepted_by_all(mock: MockProcess) -> None:
@@ -114,7 +102,7 @@ def test_a_consent_code_opens_through_any_worker_once(mock: MockProcess) -> None
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads worker PIDs from /proc")
 def test_sigterm_stops_every_worker_with_status_0(mock: MockProcess) -> None:
     assert mock.pid is not None
-    workers = _children(mock.pid)
+    workers = children_of(mock.pid)
     assert len(workers) == WORKERS
     status, stderr = mock.stop()
     assert status == 0, stderr
@@ -125,7 +113,7 @@ def test_sigterm_stops_every_worker_with_status_0(mock: MockProcess) -> None:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads worker PIDs from /proc")
 def test_workers_stop_by_themselves_when_the_parent_is_killed(mock: MockProcess) -> None:
     assert mock.pid is not None
-    workers = _children(mock.pid)
+    workers = children_of(mock.pid)
     os.kill(mock.pid, signal.SIGKILL)
     assert _wait_gone(workers) == []
 
@@ -133,7 +121,7 @@ def test_workers_stop_by_themselves_when_the_parent_is_killed(mock: MockProcess)
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads worker PIDs from /proc")
 def test_a_worker_that_dies_stops_the_rest_and_fails(mock: MockProcess) -> None:
     assert mock.pid is not None
-    workers = _children(mock.pid)
+    workers = children_of(mock.pid)
     os.kill(workers[0], signal.SIGKILL)
     assert _wait_gone([mock.pid, *workers]) == []
     status, stderr = mock.stop()

@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         app = create_app(settings_from(args))
+        app.state.mock.flows.prefault()
         if args.workers > 1:
             return serve_workers(app, args.host, args.port, args.workers, args.access_log)
         config = uvicorn_config(app, args.host, args.port, access_log=args.access_log)

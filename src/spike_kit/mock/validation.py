@@ -23,7 +23,7 @@ from typing import Any
 from attrs import field, frozen
 from jsonschema_rs import Draft202012Validator, ValidationError
 
-from spike_kit.spec import INTEGER_FORMATS, JSON, dereference, iter_operations
+from spike_kit.spec import JSON, dereference, iter_operations, with_integer_format_bounds
 
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]*")
 
@@ -37,25 +37,9 @@ FORMATS: dict[str, Callable[[str], bool]] = {"uri": _is_uri}
 """String formats checked beyond jsonschema-rs' own (which would accept `myapp:` and less)."""
 
 
-def with_integer_ranges(schema: JSON) -> JSON:
-    """`schema` with OpenAPI's `format: int32`/`int64` also written as bounds.
-
-    jsonschema-rs applies `format` to strings only, so an integer format would be ignored;
-    as `minimum`/`maximum` beside the original (in an `allOf`), a Go server's range holds.
-    """
-    if isinstance(schema, list):
-        return [with_integer_ranges(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    node = {key: with_integer_ranges(value) for key, value in schema.items()}
-    limit = INTEGER_FORMATS.get(str(node.get("format")))
-    if limit is None:
-        return node
-    return {"allOf": [node, {"minimum": -limit, "maximum": limit - 1}]}
-
-
 def compile_schema(schema: JSON) -> Draft202012Validator:
-    """A validator for one schema of the spec (see `with_integer_ranges`), formats enforced."""
+    """A validator for one schema of the spec, formats enforced; integer formats must already
+    be bounds (`with_integer_format_bounds`): jsonschema-rs applies `format` to strings only."""
     return Draft202012Validator(schema, validate_formats=True, formats=FORMATS)
 
 
@@ -173,7 +157,7 @@ def compile_rules(document: dict[str, JSON]) -> dict[str, OperationRules]:
         parameters = []
         for parameter in operation.get("parameters", []):
             declared = parameter.get("schema", {})
-            schema = with_integer_ranges(declared)
+            schema = with_integer_format_bounds(declared)
             parameters.append(
                 ParameterRule(
                     name=parameter["name"],
@@ -189,7 +173,7 @@ def compile_rules(document: dict[str, JSON]) -> dict[str, OperationRules]:
             )
         body = dereference(document, operation.get("requestBody", {}))
         body_schemas = {
-            media_type: with_integer_ranges(media.get("schema", {}))
+            media_type: with_integer_format_bounds(media.get("schema", {}))
             for media_type, media in (body.get("content") or {}).items()
         }
         body_rules = {
