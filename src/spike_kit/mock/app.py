@@ -158,7 +158,8 @@ class MockState:
         caller writes."""
         if self.settings.public_url:
             return self.settings.public_url.rstrip("/")
-        key = (scope.get("scheme", "http"), scope.get("server"))
+        server = scope.get("server")
+        key = (scope.get("scheme", "http"), tuple(server) if server else None)
         found = self._origins.get(key)
         if found is None:
             found = _origin(*key)

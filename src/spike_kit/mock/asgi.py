@@ -58,6 +58,14 @@ def json_reply(value: Any, status: int = 200) -> Reply:
     return Reply(status, json.dumps(value, separators=(",", ":")).encode())
 
 
+def _title(status: int) -> str:
+    """The status's reason phrase; a status without one (a fault of 599) gets `Error`."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 def problem(
     status: int,
     detail: str,
@@ -65,7 +73,7 @@ def problem(
     headers: dict[str, str] | None = None,
 ) -> Reply:
     """An RFC 9457 problem document shaped like Spike's (Huma's ErrorModel)."""
-    body: dict[str, Any] = {"title": HTTPStatus(status).phrase, "status": status, "detail": detail}
+    body: dict[str, Any] = {"title": _title(status), "status": status, "detail": detail}
     listed = [issue.as_json() for issue in errors or ()]
     if listed:
         body["errors"] = listed
