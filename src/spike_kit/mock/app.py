@@ -56,6 +56,7 @@ from spike_kit.spec import JSON, load_spec
 MAX_BODY_BYTES = 10 * 1024 * 1024
 FAULT_HEADER = "x-spike-mock-fault"
 CONSENT_HEADER = "x-spike-mock-consent"
+MAX_OUTCOME_CHARS = 256
 WORKER_HEADER = b"x-spike-mock-worker"
 STATIC_USER = "mock-user"
 
@@ -302,13 +303,12 @@ async def get_integration_init_url(
         if not _host_allowed(host, state.settings.redirect_hosts):
             detail = "redirect_uri domain is not on the application's allow-list"
             return problem(422, detail, [Issue(detail, "query.redirect_uri", redirect_uri)])
+    outcome = request.headers.get(CONSENT_HEADER)
+    if outcome is not None and len(outcome) > MAX_OUTCOME_CHARS:
+        detail = f"{CONSENT_HEADER} is at most {MAX_OUTCOME_CHARS} characters (an error code)"
+        return problem(400, detail, [Issue(detail, f"header.{CONSENT_HEADER}")])
     flow = Flow(
-        identity,
-        slug,
-        redirect_uri,
-        params.get("state"),
-        params.get("provider_user_id"),
-        request.headers.get(CONSENT_HEADER),
+        identity, slug, redirect_uri, params.get("state"), params.get("provider_user_id"), outcome
     )
     code = state.flows.put(flow.encode())
     path = (
