@@ -1,5 +1,6 @@
 """The mock on a real port: an oversized request head is refused early, everything else is not,
-and returned URLs name the bound address whatever `Host` the request carried."""
+a request the HTTP parser cannot read gets a problem document too, and returned URLs name the
+bound address whatever `Host` the request carried."""
 
 from __future__ import annotations
 
@@ -94,3 +95,25 @@ def test_returned_path_names_the_bound_address_not_the_host_header(server: MockS
     )
     assert response.status_code == 200
     assert response.json()["path"].startswith(f"{server.base_url}/providers/garmin/")
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /v3/auth/hmac HTTP/1.1\r\nHost: x\r\nContent-Length: kw:MgSc\r\n\r\n",
+        b"GET /v3 HTTP/9.9 extra\r\n\r\n",
+        b"\x00\x01\x02 not http at all\r\n\r\n",
+    ],
+)
+def test_a_request_the_parser_cannot_read_gets_a_400_problem_document(
+    server: MockServer, request_bytes: bytes
+) -> None:
+    """Found by schemathesis: a generated `content-length` header made uvicorn answer 400 in
+    plain text, before the mock saw the request."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(request_bytes)
+        reply = _read_reply(sock)
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 "), reply[:200]
+    assert b"content-type: application/problem+json" in head
+    assert json.loads(body)["status"] == 400

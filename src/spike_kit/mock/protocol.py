@@ -1,4 +1,5 @@
-"""uvicorn's httptools protocol with a cap on the size of a request's head.
+"""uvicorn's httptools protocol, with a cap on the size of a request's head and problem
+documents for what the HTTP parser refuses.
 
 uvicorn reads a request line and headers of any size before the application sees them (a
 32 MB `Authorization` header took 1.9 s and was then answered 401). This protocol counts the
@@ -6,6 +7,10 @@ bytes of each request's head as they arrive and, past `MAX_HEAD_BYTES`, answers 
 problem document at once, stops parsing, and closes the connection after a short linger
 (reading and dropping what is still in flight, so the client gets the answer rather than a
 reset).
+
+uvicorn answers a request its parser cannot read (a `Content-Length: abc`, a broken request
+line) with a plain-text 400 before any application sees it; schemathesis found that this broke
+the mock's promise of a problem document for every error, so this protocol writes one.
 """
 
 from __future__ import annotations
@@ -20,26 +25,31 @@ from spike_kit.mock.server import MAX_HEAD_BYTES
 
 LINGER_SECONDS = 1.0
 
-_BODY = json.dumps(
-    {
-        "title": "Request Header Fields Too Large",
-        "status": 431,
-        "detail": f"request line and headers are over {MAX_HEAD_BYTES} bytes",
-    }
-).encode()
-REFUSAL = b"".join(
-    [
-        b"HTTP/1.1 431 Request Header Fields Too Large\r\n",
-        b"content-type: application/problem+json\r\n",
-        b"content-length: " + str(len(_BODY)).encode() + b"\r\n",
-        b"connection: close\r\n\r\n",
-        _BODY,
-    ]
+
+def closing_problem(status: int, title: str, detail: str) -> bytes:
+    """A whole HTTP/1.1 response carrying a problem document, the connection closed after."""
+    body = json.dumps({"title": title, "status": status, "detail": detail}).encode()
+    return b"".join(
+        [
+            f"HTTP/1.1 {status} {title}\r\n".encode(),
+            b"content-type: application/problem+json\r\n",
+            b"content-length: " + str(len(body)).encode() + b"\r\n",
+            b"connection: close\r\n\r\n",
+            body,
+        ]
+    )
+
+
+REFUSAL = closing_problem(
+    431,
+    "Request Header Fields Too Large",
+    f"request line and headers are over {MAX_HEAD_BYTES} bytes",
 )
 
 
-class HeadCappedHttpToolsProtocol(HttpToolsProtocol):
-    """`HttpToolsProtocol` that refuses an oversized request head early (module docstring)."""
+class MockHttpToolsProtocol(HttpToolsProtocol):
+    """`HttpToolsProtocol` that refuses an oversized request head early and answers what its
+    parser refuses with a problem document (module docstring)."""
 
     max_head_bytes = MAX_HEAD_BYTES
 
@@ -76,6 +86,10 @@ class HeadCappedHttpToolsProtocol(HttpToolsProtocol):
             self._head_bytes += len(data)
             if self._head_bytes > self.max_head_bytes:
                 self._refuse()
+
+    def send_400_response(self, msg: str) -> None:
+        self.transport.write(closing_problem(400, "Bad Request", msg))
+        self.transport.close()
 
     def _refuse(self) -> None:
         self._refused = True

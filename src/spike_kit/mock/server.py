@@ -26,15 +26,16 @@ def fastest_uvicorn_options() -> dict[str, Any]:
     """uvloop and httptools when installed (`uvicorn[standard]`), else asyncio and h11.
 
     With httptools the protocol is the mock's own, which refuses an oversized request head
-    early with a 431 problem document; h11 has such a cap built in (it answers 400).
+    early with a 431 problem document and answers an unreadable request with a 400 one; h11
+    has a cap built in (it answers 400 in plain text).
     """
     options: dict[str, Any] = {"h11_max_incomplete_event_size": MAX_HEAD_BYTES}
     if importlib.util.find_spec("uvloop") is not None:
         options["loop"] = "uvloop"
     if importlib.util.find_spec("httptools") is not None:
-        from spike_kit.mock.protocol import HeadCappedHttpToolsProtocol
+        from spike_kit.mock.protocol import MockHttpToolsProtocol
 
-        options["http"] = HeadCappedHttpToolsProtocol
+        options["http"] = MockHttpToolsProtocol
     return options
 
 
