@@ -108,10 +108,13 @@ def parse_query(raw: bytes) -> dict[str, list[str]]:
     if "%" in text or "+" in text:
         pairs = parse_qsl(text, keep_blank_values=True)
     else:
-        pairs = ((n, v) for n, _, v in (p.partition("=") for p in text.split("&") if p))
+        pairs = [part.partition("=")[::2] for part in text.split("&") if part]
     query: dict[str, list[str]] = {}
     for name, value in pairs:
-        query.setdefault(name, []).append(value)
+        if name in query:
+            query[name].append(value)
+        else:
+            query[name] = [value]
     return query
 
 

@@ -7,6 +7,7 @@ it), and stops cleanly, exit status 0, on Ctrl-C or SIGTERM, with every worker.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -126,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = create_app(settings_from(args))
         app.state.mock.flows.prefault()
+        gc.freeze()  # what start-up built lives as long as the server: no collection walks it
         if args.workers > 1:
             return serve_workers(app, args.host, args.port, args.workers, args.access_log)
         config = uvicorn_config(app, args.host, args.port, access_log=args.access_log)

@@ -3,7 +3,8 @@
 An init_url call writes its flow (who, which provider, where to send the user back) as a record
 into a ring of `size_bytes`; the integration code it hands out names the record's offset and a
 random 128-bit nonce. Opening the consent URL, through any worker of `spike-mock --workers N`
-(they fork from one parent and so share the block and its lock), finds the record, checks the
+(they fork from one parent and so share the block, and the lock `share_across_processes`
+put in place before the fork), finds the record, checks the
 nonce and marks it used under the lock: each code works once, whichever worker serves it.
 
 When the ring is full the oldest records are overwritten, so memory stays flat under any load
@@ -36,13 +37,6 @@ _CODE = re.compile(r"[0-9a-f]{40}")
 
 class FlowStoreError(Exception):
     """A flow does not fit the store at all (the store is smaller than the contract needs)."""
-
-
-def _process_shared_lock() -> AbstractContextManager[Any]:
-    """A lock that forked workers share; a thread lock where `fork` does not exist."""
-    if "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork").Lock()
-    return threading.Lock()  # pragma: no cover - no fork, so no workers to share it with
 
 
 _forks = [0]
@@ -90,11 +84,16 @@ class FlowStore:
         self.size_bytes = size_bytes
         self._block = mmap.mmap(-1, size_bytes)  # anonymous and MAP_SHARED: kept across fork
         _CURSOR.pack_into(self._block, 0, _START)
-        self._lock = _process_shared_lock()
+        self._lock: AbstractContextManager[Any] = threading.Lock()
         self._nonces = nonces or _RandomNonces()
 
     def __repr__(self) -> str:
         return f"FlowStore(size_bytes={self.size_bytes})"
+
+    def share_across_processes(self) -> None:
+        """Guard the store with a lock that processes forked after this call share (a thread
+        lock costs less, and is all one process needs)."""
+        self._lock = multiprocessing.get_context("fork").Lock()
 
     def prefault(self) -> None:
         """Touch every page now, so the store's memory is all there from the start (a server

@@ -121,6 +121,7 @@ class _StopRequested:
 def serve_workers(app: MockApp, host: str, port: int, workers: int, access_log: bool) -> int:
     """Run `workers` forked copies of `app` on one port until SIGINT/SIGTERM; exit status."""
     context = multiprocessing.get_context("fork")
+    app.state.mock.flows.share_across_processes()
     sockets = listening_sockets(host, port, workers)
     bound = sockets[0].getsockname()[1]
     ready = context.Semaphore(0)
