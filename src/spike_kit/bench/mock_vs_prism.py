@@ -358,7 +358,7 @@ def summary(rows: dict[str, Row], ctx: Context) -> list[str]:
             f"ceiling's requests/s, {mock.cpu_us_per_request / ceiling.cpu_us_per_request:.2f}x "
             "its CPU per request."
         )
-    if ctx.cores is not None and ctx.workers > len(ctx.cores.servers):
+    if "workers" in rows and ctx.cores is not None and ctx.workers > len(ctx.cores.servers):
         lines.append(
             f"{ctx.workers} workers on {len(ctx.cores.servers)} server core(s): the workers row "
             "shows what the extra processes cost, not how the mock scales with cores."
