@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+from pathlib import Path
 from typing import Any
 
 GRACE_SECONDS = 10.0
@@ -25,3 +26,16 @@ def stop_child(
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=GRACE_SECONDS)
+
+
+def children_of(pid: int) -> list[int]:
+    """PIDs whose parent is `pid` (Linux /proc; empty elsewhere): the mock's workers."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found

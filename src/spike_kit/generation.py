@@ -16,20 +16,7 @@ from schemathesis.core.errors import InvalidSchema, UnsupportedSchema
 from schemathesis.generation.jsonschema.builder import build
 from schemathesis.specs.openapi.formats import get_default_format_strategies
 
-from spike_kit.spec import INTEGER_FORMATS
-
-
-def _with_format_bounds(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_with_format_bounds(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    bounded = {key: _with_format_bounds(value) for key, value in node.items()}
-    limit = INTEGER_FORMATS.get(str(node.get("format")))
-    if limit is not None:
-        bounded["minimum"] = max(bounded.get("minimum", -limit), -limit)
-        bounded["maximum"] = min(bounded.get("maximum", limit - 1), limit - 1)
-    return bounded
+from spike_kit.spec import with_integer_format_bounds
 
 
 class GenerationError(Exception):
@@ -46,7 +33,7 @@ def from_schema(
     """
     try:
         return build(
-            _with_format_bounds(schema),
+            with_integer_format_bounds(schema),
             draft=jsonschema_rs.Draft202012,
             formats=dict(formats or {}),
         )

@@ -35,10 +35,16 @@ class PrismProcess:
     """
 
     def __init__(
-        self, binary: str, spec: Path, *, silent: bool = True, ready_within: float = 60.0
+        self,
+        binary: str,
+        spec: Path,
+        *,
+        silent: bool = True,
+        ready_within: float = 60.0,
+        extra_args: tuple[str, ...] = (),
     ) -> None:
-        """`silent` turns Prism's request logging off; the benchmark keeps Prism's default."""
-        self._command = [binary, "mock", "-h", "127.0.0.1", str(spec)]
+        """`silent` turns Prism's request logging off; `extra_args` go to `prism mock`."""
+        self._command = [binary, "mock", *extra_args, "-h", "127.0.0.1", str(spec)]
         if silent:
             self._command[2:2] = ["-v", "silent"]
         self._ready_within = ready_within
@@ -65,6 +71,10 @@ class PrismProcess:
                 time.sleep(0.2)
             else:
                 return self
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     def stop(self) -> None:
         process, self._process = self._process, None

@@ -88,6 +88,21 @@ INTEGER_FORMATS = {"int32": 2**31, "int64": 2**63}
 """OpenAPI's integer formats as ranges: JSON Schema validators ignore them, servers do not."""
 
 
+def with_integer_format_bounds(node: JSON) -> JSON:
+    """`node` with OpenAPI's `format: int32`/`int64` also written as `minimum`/`maximum`, for
+    tools that apply `format` to strings only (jsonschema-rs) or not at all (generators)."""
+    if isinstance(node, list):
+        return [with_integer_format_bounds(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    bounded = {key: with_integer_format_bounds(value) for key, value in node.items()}
+    limit = INTEGER_FORMATS.get(str(node.get("format")))
+    if limit is not None:
+        bounded["minimum"] = max(bounded.get("minimum", -limit), -limit)
+        bounded["maximum"] = min(bounded.get("maximum", limit - 1), limit - 1)
+    return bounded
+
+
 def openapi_format_checker() -> FormatChecker:
     """A jsonschema format checker that also enforces OpenAPI's `int32` and `int64`."""
     checker = FormatChecker()

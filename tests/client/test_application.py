@@ -35,27 +35,22 @@ WRONG_KEY = "not-the-key-of-application-9999"
 
 
 class CountedMock:
-    """A mock on 127.0.0.1 that counts the tokens its exchange endpoint signs."""
+    """A mock on 127.0.0.1 whose token issuer counts the tokens its exchange endpoint signs."""
 
     def __init__(self, server: MockServer) -> None:
         self.server = server
-        self.exchanges = 0
-        issuer = server.app.state.mock.issuer
-        issue = issuer.issue
-        lock = threading.Lock()
-
-        def counting(identity: Identity, now: float | None = None) -> str:
-            with lock:
-                self.exchanges += 1
-            return str(issue(identity, now))
-
-        issuer.issue = counting
+        self._issuer = server.app.state.mock.issuer
         self._apps: list[ApplicationClient] = []
-        self._issue = issue
+        self._planted = 0
+
+    @property
+    def exchanges(self) -> int:
+        return self._issuer.issued - self._planted
 
     def issue_expired(self, user: str) -> str:
         """A token the mock signed long ago, which it now refuses as `expired jwt`."""
-        return str(self._issue(Identity(DEFAULT_APPLICATION_ID, user), 0.0))
+        self._planted += 1
+        return self._issuer.issue(Identity(DEFAULT_APPLICATION_ID, user), 0.0)
 
     def app(self, **options: object) -> ApplicationClient:
         """An application client aimed at this mock, closed when the test ends."""

@@ -104,8 +104,8 @@ def test_a_mock_that_drops_a_required_field_fails_both_server_runs(copy: Path) -
     """Spec rule: IntegrationInitUrl requires `path`."""
     _replace(
         copy / "src" / "spike_kit" / "mock" / "app.py",
-        'JSONResponse({"provider_slug": slug, "path": path})',
-        'JSONResponse({"provider_slug": slug})',
+        ',"path":{_json_string(path)}}}',
+        "}}",
     )
     result = _gate(copy, "--only", "server")
     assert result.returncode == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +14,7 @@ from jsonschema import Draft202012Validator
 
 from contract_tests.spec_data import spec
 from spike_kit.mock import MockSettings, create_app
-from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
+from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY, DEFAULT_STATIC_TOKEN
 from spike_kit.mock.transports import SyncASGITransport
 from spike_kit.spec import dereference
 
@@ -21,6 +23,16 @@ INIT = "/v3/providers/{slug}/integration/init_url"
 PROBLEM_SCHEMA = Draft202012Validator(
     dereference(spec(), spec()["components"]["schemas"]["Problem"])
 )
+
+
+def signed_body(user_id: str) -> dict[str, Any]:
+    """A token-exchange body for the mock's default application, correctly signed."""
+    signature = hmac.new(DEFAULT_HMAC_KEY.encode(), user_id.encode(), hashlib.sha256).hexdigest()
+    return {
+        "application_id": DEFAULT_APPLICATION_ID,
+        "application_user_id": user_id,
+        "signature": signature,
+    }
 
 
 def assert_problem(response: httpx.Response, status: int, location: str | None = None) -> Any:

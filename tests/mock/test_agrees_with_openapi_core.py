@@ -8,6 +8,7 @@ the same verdict. A spec change that the compiled rules missed shows up here.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -100,6 +101,27 @@ hmac_fields = st.fixed_dictionaries(
 )
 
 
+EXCHANGE_PATTERNS = {
+    name: schema["pattern"]
+    for name, schema in SPEC["components"]["schemas"]["HmacTokenRequest"]["properties"].items()
+    if "pattern" in schema
+}
+
+
+def _python_dollar_only(body: Any) -> bool:
+    """Whether a patterned field matches only by Python's `$`, which also matches before a
+    trailing newline. JSON Schema patterns are ECMA-262, where it does not: the client
+    (jsonschema-rs) and the mock refuse such a value, openapi-core (Python's `re`) takes it."""
+    if not isinstance(body, dict):
+        return False
+    return any(
+        isinstance(body.get(name), str)
+        and body[name].endswith("\n")
+        and re.search(pattern, body[name]) is not None
+        for name, pattern in EXCHANGE_PATTERNS.items()
+    )
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=hmac_fields | json_values)
 def test_token_exchange_bodies(body: Any) -> None:
@@ -107,8 +129,25 @@ def test_token_exchange_bodies(body: Any) -> None:
     path = f"{BASE}/auth/hmac"
     request = MockRequest(HOST, "POST", path, data=raw, content_type="application/json")
     _, issues, _ = check_json_body(_rules("exchangeHmacToken"), "application/json", raw)
+    if _python_dollar_only(body):  # the oracle reads the pattern the Python way
+        assert issues, body
+        return
     theirs = openapi_core_findings(request)
     assert (not issues) == (not theirs), (body, issues, theirs)
+
+
+def test_a_trailing_newline_is_where_openapi_core_and_ecma_262_differ() -> None:
+    """Pins the one known way the oracle departs from JSON Schema, so the special case above
+    goes when openapi-core stops taking `alice\\n` for `^[A-Za-z0-9._-]{1,128}$`."""
+    body = {"application_id": 9999, "application_user_id": "alice\n", "signature": "0" * 64}
+    raw = json.dumps(body).encode()
+    request = MockRequest(
+        HOST, "POST", f"{BASE}/auth/hmac", data=raw, content_type="application/json"
+    )
+    assert _python_dollar_only(body)
+    assert openapi_core_findings(request) == []
+    _, issues, _ = check_json_body(_rules("exchangeHmacToken"), "application/json", raw)
+    assert [issue.location for issue in issues] == ["body.application_user_id"]
 
 
 @pytest.mark.parametrize("valid", [True, False])

@@ -120,3 +120,11 @@ def test_unknown_path_and_method_get_problem_documents(http: httpx.Client) -> No
     response = http.put(INIT.format(slug="garmin"), headers=AUTH)
     assert_problem(response, 405)
     assert "GET" in response.headers["allow"]
+
+
+def test_consent_outcome_header_is_an_error_code_not_a_payload(http: httpx.Client) -> None:
+    headers = {**AUTH, "X-Spike-Mock-Consent": "e" * 257}
+    response = http.get(INIT.format(slug="garmin"), headers=headers)
+    assert_problem(response, 400, "header.x-spike-mock-consent")
+    headers["X-Spike-Mock-Consent"] = "e" * 256
+    assert http.get(INIT.format(slug="garmin"), headers=headers).status_code == 200

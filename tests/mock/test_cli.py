@@ -40,3 +40,27 @@ def test_bad_setting_is_one_clear_line_not_a_traceback() -> None:
     assert finished.returncode == 2
     assert "ID:KEY" in finished.stderr
     assert "Traceback" not in finished.stderr
+
+
+@pytest.mark.parametrize("workers", ["0", "65", "two"])
+def test_worker_count_out_of_range_is_one_clear_line(workers: str) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "spike_kit.mock", "--workers", workers],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert finished.returncode == 2
+    assert "expected a whole number from 1 to 64" in finished.stderr
+
+
+def test_help_says_a_seeded_mock_is_predictable() -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "spike_kit.mock", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert "predictable by design" in finished.stdout
+    assert "random on every start" in finished.stdout
+    assert "--workers" in finished.stdout

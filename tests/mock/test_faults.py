@@ -67,3 +67,13 @@ def test_html_fault_answers_an_html_page(http: httpx.Client) -> None:
 def test_bad_fault_header_gets_400_saying_how(http: httpx.Client, header: str) -> None:
     response = http.get(INIT.format(slug="garmin"), headers={**AUTH, "X-Spike-Mock-Fault": header})
     assert_problem(response, 400, "header.x-spike-mock-fault")
+
+
+@pytest.mark.parametrize("status", [418, 499, 599])
+def test_a_fault_of_a_status_without_a_reason_phrase_is_still_a_problem(
+    http: httpx.Client, status: int
+) -> None:
+    response = http.get(
+        INIT.format(slug="garmin"), headers={**AUTH, "X-Spike-Mock-Fault": str(status)}
+    )
+    assert_problem(response, status)

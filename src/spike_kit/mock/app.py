@@ -5,6 +5,10 @@ the spec has it; the two operations Spike's flow needs have real behaviour: the 
 exchange checks HMAC signatures and issues expiring JWTs, init_url checks the provider and the
 redirect allow-list and opens a flow, and the consent URL it hands out redirects back with
 `user_id`, `provider_slug`, `state` or `error`, like Spike does.
+
+Every request takes the same steps: route, authenticate, play a fault if one was asked for,
+validate parameters and body against the spec, then the operation's own rules. No framework
+sits in between (see `spike_kit.mock.asgi` for why).
 """
 
 from __future__ import annotations
@@ -12,21 +16,32 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
+import os
 import random
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
-from http import HTTPStatus
+import re
+from collections.abc import Awaitable, Callable
+from json.encoder import encode_basestring_ascii as _json_string
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from attrs import define, frozen
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from attrs import define, field, frozen
 
+from spike_kit.mock.asgi import (
+    Receive,
+    Reply,
+    Scope,
+    Send,
+    encode_headers,
+    json_reply,
+    parse_query,
+    problem,
+    read_body,
+    read_headers,
+    serve_lifespan,
+)
 from spike_kit.mock.faults import Fault, FaultError, FaultLedger, parse_fault
+from spike_kit.mock.flows import FlowStore
 from spike_kit.mock.settings import MockSettings
 from spike_kit.mock.tokens import Identity, TokenError, TokenIssuer
 from spike_kit.mock.validation import (
@@ -38,24 +53,12 @@ from spike_kit.mock.validation import (
 )
 from spike_kit.spec import JSON, load_spec
 
-PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 10 * 1024 * 1024
 FAULT_HEADER = "x-spike-mock-fault"
 CONSENT_HEADER = "x-spike-mock-consent"
+MAX_OUTCOME_CHARS = 256
+WORKER_HEADER = b"x-spike-mock-worker"
 STATIC_USER = "mock-user"
-
-
-def problem(
-    status: int,
-    detail: str,
-    errors: list[Issue] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
-    """An RFC 9457 problem document shaped like Spike's (Huma's ErrorModel)."""
-    body: dict[str, Any] = {"title": HTTPStatus(status).phrase, "status": status, "detail": detail}
-    if errors:
-        body["errors"] = [issue.as_json() for issue in errors]
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 @frozen
@@ -76,6 +79,34 @@ class Flow:
     provider_user_id: str | None
     outcome: str | None
 
+    @classmethod
+    def decode(cls, raw: bytes) -> Flow:
+        app_id, user_id, slug, redirect_uri, state, provider_user_id, outcome = json.loads(raw)
+        return cls(Identity(app_id, user_id), slug, redirect_uri, state, provider_user_id, outcome)
+
+
+def encode_flow(application_id: int, *texts: str | None) -> bytes:
+    """A flow as ASCII JSON (non-ASCII escaped), as `FlowStore` needs: the application id, then
+    user id, provider slug, redirect_uri, state, provider_user_id and outcome. Written out by
+    hand, without a `Flow` in between: it runs on every init_url call."""
+    items = ",".join("null" if text is None else _json_string(text) for text in texts)
+    return f"[{int(application_id)},{items}]".encode("ascii")
+
+
+def _signing_secret(seed: int | None) -> bytes:
+    if seed is None:
+        return os.urandom(32)
+    return hashlib.sha256(f"spike-mock-signing-{seed}".encode()).digest()
+
+
+def _nonce_source(seed: int | None) -> Callable[[], bytes] | None:
+    """Random integration codes from the OS, or from the seed when one is given (predictable
+    by design, for reproducible test runs)."""
+    if seed is None:
+        return None
+    rng = random.Random(seed)
+    return lambda: rng.getrandbits(128).to_bytes(16, "big")
+
 
 @define
 class MockState:
@@ -85,11 +116,13 @@ class MockState:
     providers: dict[str, Provider]
     issuer: TokenIssuer
     base_path: str
-    flows: OrderedDict[str, Flow]
+    flows: FlowStore
     faults: FaultLedger
-    rng: random.Random
     static_identity: Identity
     """Who a static token signs in as: the lowest application id, user `mock-user`."""
+    worker: bytes = b"0"
+    """This process's index among `spike-mock --workers N`, sent back in `x-spike-mock-worker`."""
+    _origins: dict[tuple[str, Any], str] = field(factory=dict, init=False)
 
     @classmethod
     def build(cls, settings: MockSettings) -> MockState:
@@ -101,43 +134,67 @@ class MockState:
             )
             for e in entries
         }
-        secret = hashlib.sha256(f"spike-mock-signing-{settings.seed}".encode()).digest()
         servers = spec.get("servers") or [{"url": "/"}]
         return cls(
             settings=settings,
             spec=spec,
             rules=compile_rules(spec),
             providers=providers,
-            issuer=TokenIssuer(secret, settings.token_ttl),
+            issuer=TokenIssuer(_signing_secret(settings.seed), settings.token_ttl),
             base_path=urlsplit(servers[0]["url"]).path.rstrip("/"),
-            flows=OrderedDict(),
+            flows=FlowStore(settings.flow_store_bytes, _nonce_source(settings.seed)),
             faults=FaultLedger(),
-            rng=random.Random(settings.seed),
             static_identity=Identity(min(settings.applications, default=0), STATIC_USER),
         )
 
-    def new_flow(self, flow: Flow) -> str:
-        code = f"{self.rng.getrandbits(128):032x}"
-        self.flows[code] = flow
-        while len(self.flows) > self.settings.max_flows:
-            self.flows.popitem(last=False)
-        return code
-
-    def public_url(self, request: Request) -> str:
+    def public_url(self, scope: Scope) -> str:
+        """Scheme and authority for the URLs the mock hands out: the configured public URL,
+        else the address the connection was accepted on. Never the `Host` header, which the
+        caller writes."""
         if self.settings.public_url:
             return self.settings.public_url.rstrip("/")
-        return f"{request.url.scheme}://{request.url.netloc}"
+        server = scope.get("server")
+        key = (scope.get("scheme", "http"), tuple(server) if server else None)
+        found = self._origins.get(key)
+        if found is None:
+            found = _origin(*key)
+            if len(self._origins) < 64:
+                self._origins[key] = found
+        return found
+
+
+def _origin(scheme: str, server: Any) -> str:
+    if not server:
+        return f"{scheme}://localhost"
+    host, port = server[0], server[1]
+    host = f"[{host}]" if ":" in str(host) else str(host)
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" if port in (None, default) else f"{scheme}://{host}:{port}"
+
+
+class Request:
+    """What the pipeline has read of one request so far (slotted, one per request)."""
+
+    __slots__ = ("headers", "path_params", "receive", "scope")
+
+    def __init__(
+        self, scope: Scope, receive: Receive, headers: dict[str, str], path_params: dict[str, str]
+    ) -> None:
+        self.scope = scope
+        self.receive = receive
+        self.headers = headers
+        self.path_params = path_params
 
 
 # Authentication ---------------------------------------------------------------------------
-def authenticate(state: MockState, request: Request) -> Identity | JSONResponse:
-    header = request.headers.get("authorization")
+def authenticate(state: MockState, headers: dict[str, str]) -> Identity | Reply:
+    header = headers.get("authorization")
     if header is None:
         return problem(401, "malformed authorization header")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return problem(401, "malformed authorization header")
     token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return problem(401, "malformed authorization header")
     if token in state.settings.static_tokens:
         return state.static_identity
     try:
@@ -149,15 +206,55 @@ def authenticate(state: MockState, request: Request) -> Identity | JSONResponse:
     return identity
 
 
+def _caller(identity: Identity) -> str:
+    return f"{identity.application_id}:{identity.application_user_id}"
+
+
+async def play_fault(state: MockState, headers: dict[str, str], caller: str) -> Reply | None:
+    """The fault the caller asked for, if any; called only once the caller is authenticated."""
+    raw = headers.get(FAULT_HEADER)
+    if raw is None or not state.settings.faults:
+        return None
+    try:
+        fault: Fault = parse_fault(raw)
+    except FaultError as exc:
+        return problem(400, str(exc), [Issue(str(exc), f"header.{FAULT_HEADER}", raw[:200])])
+    if not state.faults.should_fire(fault, caller):
+        return None
+    if fault.delay_ms:
+        await asyncio.sleep(fault.delay_ms / 1000)
+    if fault.status is None:
+        return None
+    headers_out = {"retry-after": str(fault.retry_after)} if fault.retry_after is not None else {}
+    if fault.html:
+        page = f"<html><body><h1>{fault.status}</h1></body></html>".encode()
+        return Reply(fault.status, page, b"text/html; charset=utf-8", encode_headers(headers_out))
+    return problem(fault.status, "fault injected by the mock", headers=headers_out)
+
+
 # Business rules ---------------------------------------------------------------------------
 def _host_allowed(host: str, allowed: frozenset[str]) -> bool:
     host = host.lower().rstrip(".")
     return any(host == entry or host.endswith(f".{entry}") for entry in allowed)
 
 
+def _redirect_host(redirect_uri: str) -> str | None:
+    """The host a browser would go to, or None when the URL cannot be read safely.
+
+    `urlsplit` refuses what it cannot parse (`https://[example.com]/`) and netlocs that
+    change under NFKC normalisation (`https://evil.com\uff0f@example.com/`, with a fullwidth slash
+    that a browser reads as `/`): both are refused, not guessed at.
+    """
+    try:
+        host = urlsplit(redirect_uri).hostname
+    except ValueError:
+        return None
+    return host or ""
+
+
 async def exchange_hmac_token(
     state: MockState, request: Request, params: dict[str, Any], body: Any
-) -> Response:
+) -> Reply:
     application_id = body["application_id"]
     user_id = body["application_user_id"]
     key = state.settings.applications.get(application_id)
@@ -168,13 +265,16 @@ async def exchange_hmac_token(
         return problem(
             401, "invalid signature", [Issue("signature does not match", "body.signature")]
         )
-    token = state.issuer.issue(Identity(application_id, user_id))
-    return JSONResponse({"access_token": token})
+    identity = Identity(application_id, user_id)
+    faulted = await play_fault(state, request.headers, _caller(identity))
+    if faulted is not None:
+        return faulted
+    return json_reply({"access_token": state.issuer.issue(identity)})
 
 
 async def get_integration_init_url(
     state: MockState, request: Request, params: dict[str, Any], body: Any
-) -> Response:
+) -> Reply:
     identity: Identity = request.scope["spike.identity"]
     slug = params["provider_slug"]
     provider = state.providers.get(slug)
@@ -190,14 +290,21 @@ async def get_integration_init_url(
         return problem(422, detail, [Issue("required for this provider", "query.provider_user_id")])
     redirect_uri = params.get("redirect_uri")
     if redirect_uri is not None:
-        host = urlsplit(redirect_uri).hostname or ""
+        host = _redirect_host(redirect_uri)
+        if host is None:
+            detail = "redirect_uri is not a URL a browser would read the same way"
+            return problem(422, detail, [Issue(detail, "query.redirect_uri", redirect_uri)])
         if not _host_allowed(host, state.settings.redirect_hosts):
             detail = "redirect_uri domain is not on the application's allow-list"
             return problem(422, detail, [Issue(detail, "query.redirect_uri", redirect_uri)])
     outcome = request.headers.get(CONSENT_HEADER)
-    code = state.new_flow(
-        Flow(
-            identity,
+    if outcome is not None and len(outcome) > MAX_OUTCOME_CHARS:
+        detail = f"{CONSENT_HEADER} is at most {MAX_OUTCOME_CHARS} characters (an error code)"
+        return problem(400, detail, [Issue(detail, f"header.{CONSENT_HEADER}")])
+    code = state.flows.put(
+        encode_flow(
+            identity.application_id,
+            identity.application_user_id,
             slug,
             redirect_uri,
             params.get("state"),
@@ -206,9 +313,11 @@ async def get_integration_init_url(
         )
     )
     path = (
-        f"{state.public_url(request)}{state.base_path}/providers/{slug}/integration/init/ic/{code}"
+        f"{state.public_url(request.scope)}{state.base_path}"
+        f"/providers/{slug}/integration/init/ic/{code}"
     )
-    return JSONResponse({"provider_slug": slug, "path": path})
+    body = f'{{"provider_slug":{_json_string(slug)},"path":{_json_string(path)}}}'
+    return Reply(200, body.encode("ascii"))
 
 
 def _fill_placeholders(template: str, flow: Flow) -> str:
@@ -228,23 +337,27 @@ def _with_query(url: str, extra: dict[str, str]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-async def consent(request: Request) -> Response:
+async def consent(state: MockState, request: Request) -> Reply:
     """The provider's consent, played at once: redirect back as Spike does after it."""
-    state: MockState = request.app.state.mock
-    flow = state.flows.pop(request.path_params["ic"], None)
+    raw = state.flows.take(request.path_params["ic"])
+    flow = Flow.decode(raw) if raw is not None else None
     if flow is None or flow.provider_slug != request.path_params["provider_slug"]:
         return problem(404, "unknown or already used integration code")
     target = flow.redirect_uri or _fill_placeholders(state.settings.default_redirect_url, flow)
     back = {"user_id": flow.identity.application_user_id, "provider_slug": flow.provider_slug}
     if flow.state is not None:
         back["state"] = flow.state
-    outcome = request.query_params.get("outcome") or flow.outcome
+    outcome = parse_query(request.scope.get("query_string", b"")).get("outcome", [None])[0]
+    outcome = outcome or flow.outcome
     if outcome and outcome != "success":
         back["error"] = outcome
-    return RedirectResponse(_with_query(target, back), status_code=302)
+    location = _with_query(target, back).encode("utf-8")
+    return Reply(302, b"", None, ((b"location", location),))
 
 
-Handler = Callable[[MockState, Request, dict[str, Any], Any], Awaitable[Response]]
+HOT = {"getIntegrationInitUrl"}
+"""Operations load tests hammer: their route is tried first."""
+Handler = Callable[[MockState, Request, dict[str, Any], Any], Awaitable[Reply]]
 HANDLERS: dict[str, Handler] = {
     "exchangeHmacToken": exchange_hmac_token,
     "getIntegrationInitUrl": get_integration_init_url,
@@ -253,78 +366,47 @@ HANDLERS: dict[str, Handler] = {
 
 async def _example_handler(
     state: MockState, request: Request, params: dict[str, Any], body: Any
-) -> Response:
+) -> Reply:
     """For an operation the mock has no behaviour for yet: the spec's own 200 example."""
     rules = state.rules[request.scope["spike.operation"]]
     responses = state.spec["paths"][rules.path][rules.method.lower()].get("responses", {})
     media = (responses.get("200", {}).get("content") or {}).get("application/json", {})
     if "example" not in media:
         return problem(501, "the mock has no behaviour or example for this operation")
-    return JSONResponse(media["example"])
+    return json_reply(media["example"])
 
 
 # The request pipeline ---------------------------------------------------------------------
-async def _play_fault(state: MockState, request: Request) -> Response | None:
-    raw = request.headers.get(FAULT_HEADER)
-    if raw is None or not state.settings.faults:
-        return None
-    try:
-        fault: Fault = parse_fault(raw)
-    except FaultError as exc:
-        return problem(400, str(exc), [Issue(str(exc), f"header.{FAULT_HEADER}", raw)])
-    if not state.faults.should_fire(fault, raw, request.headers.get("authorization", "")):
-        return None
-    if fault.delay_ms:
-        await asyncio.sleep(fault.delay_ms / 1000)
-    if fault.status is None:
-        return None
-    headers = {"retry-after": str(fault.retry_after)} if fault.retry_after is not None else None
-    if fault.html:
-        page = f"<html><body><h1>{fault.status}</h1></body></html>"
-        return Response(page, status_code=fault.status, media_type="text/html", headers=headers)
-    return problem(fault.status, "fault injected by the mock", headers=headers)
+Endpoint = Callable[[MockState, Request], Awaitable[Reply]]
 
 
-async def _read_body(request: Request) -> bytes | JSONResponse:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return problem(413, "request body too large")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return problem(413, "request body too large")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def operation_endpoint(rules: OperationRules) -> Endpoint:
+    handler = HANDLERS.get(rules.operation_id, _example_handler)
 
-
-def endpoint(operation_id: str) -> Callable[[Request], Awaitable[Response]]:
-    handler = HANDLERS.get(operation_id, _example_handler)
-
-    async def serve(request: Request) -> Response:
-        state: MockState = request.app.state.mock
-        request.scope["spike.operation"] = operation_id
-        faulted = await _play_fault(state, request)
-        if faulted is not None:
-            return faulted
-        rules = state.rules[operation_id]
+    async def serve(state: MockState, request: Request) -> Reply:
+        request.scope["spike.operation"] = rules.operation_id
+        headers = request.headers
         if rules.secured:
-            identity = authenticate(state, request)
-            if isinstance(identity, JSONResponse):
+            identity = authenticate(state, headers)
+            if isinstance(identity, Reply):
                 return identity
             request.scope["spike.identity"] = identity
-        query: dict[str, list[str]] = {}
-        for name, value in request.query_params.multi_items():
-            query.setdefault(name, []).append(value)
+            if FAULT_HEADER in headers:  # checked here: most calls ask for none
+                faulted = await play_fault(state, headers, _caller(identity))
+                if faulted is not None:
+                    return faulted
         params, issues = check_parameters(
-            rules, path=request.path_params, query=query, headers=request.headers
+            rules,
+            path=request.path_params,
+            query=parse_query(request.scope.get("query_string", b"")),
+            headers=headers,
         )
         body = None
-        if rules.body_validators:
-            raw = await _read_body(request)
-            if isinstance(raw, JSONResponse):
-                return raw
-            media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if rules.body_rules:
+            raw = await read_body(request.receive, headers.get("content-length"), MAX_BODY_BYTES)
+            if raw is None:
+                return problem(413, "request body too large")
+            media_type = headers.get("content-type", "").split(";")[0].strip().lower()
             body, body_issues, malformed = check_json_body(rules, media_type, raw)
             if malformed:
                 return problem(400, "validation failed", body_issues)
@@ -336,29 +418,85 @@ def endpoint(operation_id: str) -> Callable[[Request], Awaitable[Response]]:
     return serve
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
-    headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else None
-    detail = exc.detail if isinstance(exc, HTTPException) else "unexpected error"
-    return problem(status, str(detail), headers=headers)
+@frozen
+class Route:
+    pattern: re.Pattern[str]
+    endpoints: dict[str, Endpoint]
+    allow: str
 
 
-def create_app(settings: MockSettings | None = None) -> Starlette:
-    """The mock as an ASGI app; serve it with uvicorn or an httpx ASGI transport."""
-    state = MockState.build(settings or MockSettings())
-    routes = [
-        Route(f"{state.base_path}{rules.path}", endpoint(operation_id), methods=[rules.method])
-        for operation_id, rules in sorted(state.rules.items())
-    ]
-    routes.append(
-        Route(
-            f"{state.base_path}/providers/{{provider_slug}}/integration/init/ic/{{ic}}",
-            consent,
-            methods=["GET"],
+def _route_pattern(template: str) -> re.Pattern[str]:
+    """A path template as a regex over the decoded path, `{name}` being one segment."""
+    parts = re.split(r"\{([^/{}]+)\}", template)
+    regex = "".join(
+        f"(?P<{part}>[^/]+)" if index % 2 else re.escape(part) for index, part in enumerate(parts)
+    )
+    return re.compile(regex)
+
+
+def build_routes(state: MockState) -> list[Route]:
+    by_path: dict[str, dict[str, Endpoint]] = {}
+    hot_first = sorted(state.rules.values(), key=lambda r: (r.operation_id not in HOT, r.path))
+    for rules in hot_first:
+        by_path.setdefault(f"{state.base_path}{rules.path}", {})[rules.method] = operation_endpoint(
+            rules
         )
-    )
-    app = Starlette(
-        routes=routes, exception_handlers={HTTPException: _http_error, Exception: _http_error}
-    )
-    app.state.mock = state
-    return app
+    consent_path = f"{state.base_path}/providers/{{provider_slug}}/integration/init/ic/{{ic}}"
+    by_path.setdefault(consent_path, {})["GET"] = consent
+    routes = []
+    for template, endpoints in by_path.items():
+        if "GET" in endpoints:
+            endpoints.setdefault("HEAD", endpoints["GET"])
+        allow = ", ".join(sorted(endpoints))
+        routes.append(Route(_route_pattern(template), endpoints, allow))
+    return routes
+
+
+class AppState:
+    """`app.state.mock`: the mock's state, where tests and fixtures reach its token issuer."""
+
+    def __init__(self, mock: MockState) -> None:
+        self.mock = mock
+
+
+class MockApp:
+    """The mock as an ASGI application (see the module docstring)."""
+
+    def __init__(self, state: MockState) -> None:
+        self.state = AppState(state)
+        self._routes = build_routes(state)
+
+    def _route(self, path: str, method: str) -> tuple[Endpoint, dict[str, str]] | Reply:
+        for route in self._routes:
+            found = route.pattern.fullmatch(path)
+            if found is None:
+                continue
+            endpoint = route.endpoints.get(method)
+            if endpoint is None:
+                return problem(405, "method not allowed", headers={"allow": route.allow})
+            return endpoint, found.groupdict()
+        return problem(404, "not found")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await serve_lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return  # no websockets here; the server closes the connection
+        state = self.state.mock
+        routed = self._route(scope["path"], scope["method"])
+        if isinstance(routed, Reply):
+            reply = routed
+        else:
+            endpoint, path_params = routed
+            request = Request(scope, receive, read_headers(scope), path_params)
+            try:
+                reply = await endpoint(state, request)
+            except Exception:  # the promise is a problem document, whatever went wrong
+                reply = problem(500, "unexpected error")
+        await reply.send(send, (WORKER_HEADER, state.worker))
+
+
+def create_app(settings: MockSettings | None = None) -> MockApp:
+    """The mock as an ASGI app; serve it with uvicorn or an httpx ASGI transport."""
+    return MockApp(MockState.build(settings or MockSettings()))

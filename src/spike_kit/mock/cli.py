@@ -1,24 +1,18 @@
 """`spike-mock`: run the mock Spike server from the command line.
 
 It prints one `ready` line with its base URL once it accepts connections (scripts wait for
-it), and stops cleanly on Ctrl-C or SIGTERM.
+it), and stops cleanly, exit status 0, on Ctrl-C or SIGTERM, with every worker.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import signal
-import socket
+import gc
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import uvicorn
-
 from spike_kit.mock.app import create_app
-from spike_kit.mock.server import LOOPBACK, bound_port, uvicorn_config
+from spike_kit.mock.server import LOOPBACK, uvicorn_config
 from spike_kit.mock.settings import (
     DEFAULT_REDIRECT_HOSTS,
     DEFAULT_REDIRECT_URL,
@@ -26,32 +20,9 @@ from spike_kit.mock.settings import (
     MockSettings,
     bundled_spec_path,
 )
+from spike_kit.mock.workers import ReadyServer, serve_workers
 
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-
-class _ReadyServer(uvicorn.Server):
-    """Says `ready` once it listens, so a script can wait for that line instead of polling."""
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        if self.started:
-            port = bound_port(self)
-            print(f"spike-mock ready on http://{self.config.host}:{port}/v3", flush=True)
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        """SIGINT and SIGTERM mean a graceful stop and exit status 0.
-
-        uvicorn re-raises the signal after shutting down (status -15 on SIGTERM); a test
-        double that was asked to stop has not failed, so scripts should see success.
-        """
-        previous = {sig: signal.signal(sig, self.handle_exit) for sig in _STOP_SIGNALS}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+MAX_WORKERS = 64
 
 
 def _application(text: str) -> tuple[int, str]:
@@ -63,6 +34,12 @@ def _application(text: str) -> tuple[int, str]:
     return int(app_id), key
 
 
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_WORKERS}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spike-mock", description="Run the mock Spike API server."
@@ -72,7 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8765, help="port, 0 for any free one (default 8765)"
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed for integration codes and token signing"
+        "--workers",
+        type=_workers,
+        default=1,
+        help="serve from N processes on one port (default 1). Tokens and integration codes "
+        "work on every worker, and each code still works only once: the workers share one "
+        "signing secret and one store of open codes",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="make the token-signing secret and integration codes reproducible. A seeded mock "
+        "is predictable by design: anyone who knows the seed can forge its tokens and guess "
+        "its codes, so seed only repeatable test runs (default: random on every start)",
     )
     parser.add_argument(
         "--application",
@@ -103,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--token-ttl", type=float, default=3600.0, help="seconds an issued token lives"
     )
     parser.add_argument(
-        "--public-url", help="scheme://host[:port] used in returned URLs (default: the request's)"
+        "--public-url",
+        help="scheme://host[:port] used in returned URLs (default: the address the mock "
+        "accepted the connection on; never the request's Host header)",
     )
     parser.add_argument(
         "--no-faults", action="store_true", help="ignore the X-Spike-Mock-Fault header"
@@ -133,13 +125,19 @@ def settings_from(args: argparse.Namespace) -> MockSettings:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = settings_from(args)
-        config = uvicorn_config(
-            create_app(settings), args.host, args.port, access_log=args.access_log
-        )
+        app = create_app(settings_from(args))
+        app.state.mock.flows.prefault()
+        gc.freeze()  # what start-up built lives as long as the server: no collection walks it
+        if args.workers > 1:
+            return serve_workers(app, args.host, args.port, args.workers, args.access_log)
+        config = uvicorn_config(app, args.host, args.port, access_log=args.access_log)
     except Exception as exc:  # report any bad setting as one clear line
         print(f"spike-mock: cannot start: {exc}", file=sys.stderr)
         return 2
-    server = _ReadyServer(config)
-    asyncio.run(server.serve())
+
+    def ready(port: int) -> None:
+        print(f"spike-mock ready on http://{args.host}:{port}/v3", flush=True)
+
+    server = ReadyServer(config, on_ready=ready)
+    server.run()
     return 0 if server.started else 1

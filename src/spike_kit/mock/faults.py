@@ -4,6 +4,10 @@ Send `X-Spike-Mock-Fault: <status>[; retry-after=<s>][; delay=<ms>][; times=<n>]
 `503; times=2` fails the first two calls with that header (per bearer token) and then lets
 calls through; `delay=800` only slows the call down; `html` answers an HTML page instead of a
 problem document, like a proxy in front of Spike might.
+
+Faults are played only after the caller has authenticated (a valid bearer token, or a correctly
+signed token exchange), so an anonymous caller can neither slow the mock down nor fill its
+ledger.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from collections import OrderedDict
 from attrs import frozen
 
 MAX_DELAY_MS = 30_000
-MAX_TRACKED = 10_000
+MAX_LEDGER_BYTES = 1024 * 1024
+"""What the `times=` counts may hold, in bytes of their keys; the oldest are forgotten first."""
+_ENTRY_OVERHEAD = 64
 
 
 class FaultError(Exception):
@@ -66,20 +72,35 @@ def parse_fault(header: str) -> Fault:
 
 
 class FaultLedger:
-    """Counts how often each (fault, caller) has fired, for `times=`; bounded in size."""
+    """Counts how often each (fault, caller) has fired, for `times=`.
 
-    def __init__(self) -> None:
-        self._fired: OrderedDict[tuple[str, str], int] = OrderedDict()
+    Keyed by the parsed fault (a few numbers, not the header's text) and the authenticated
+    caller, and bounded by the bytes of its keys (`max_bytes`), not by a count of entries that
+    could each be large.
+    """
 
-    def should_fire(self, fault: Fault, header: str, caller: str) -> bool:
+    def __init__(self, max_bytes: int = MAX_LEDGER_BYTES) -> None:
+        self._fired: OrderedDict[tuple[Fault, str], int] = OrderedDict()
+        self._max_bytes = max_bytes
+        self.size_bytes = 0
+
+    @staticmethod
+    def _cost(key: tuple[Fault, str]) -> int:
+        return len(key[1].encode("utf-8", "surrogatepass")) + _ENTRY_OVERHEAD
+
+    def should_fire(self, fault: Fault, caller: str) -> bool:
         if fault.times is None:
             return True
-        key = (header, caller)
-        fired = self._fired.get(key, 0)
+        key = (fault, caller)
+        fired = self._fired.get(key)
+        if fired is None:
+            fired = 0
+            self.size_bytes += self._cost(key)
         if fired >= fault.times:
             return False
         self._fired[key] = fired + 1
         self._fired.move_to_end(key)
-        while len(self._fired) > MAX_TRACKED:
-            self._fired.popitem(last=False)
+        while self.size_bytes > self._max_bytes and self._fired:
+            oldest, _ = self._fired.popitem(last=False)
+            self.size_bytes -= self._cost(oldest)
         return True

@@ -12,15 +12,20 @@ from spike_kit.children import stop_child
 
 
 class MockProcess:
-    """`python -m spike_kit.mock` on a free port of 127.0.0.1; stopped by its own PID on exit."""
+    """`python -m spike_kit.mock` on a free port of 127.0.0.1; stopped by its own PID on exit.
+
+    `module` runs another server that says `... ready on URL` the same way (the benchmark's
+    reference apps).
+    """
 
     def __init__(
         self,
         *extra_args: str,
         ready_within: float = 20.0,
         stop_signal: signal.Signals = signal.SIGTERM,
+        module: str = "spike_kit.mock",
     ) -> None:
-        self._args = [sys.executable, "-m", "spike_kit.mock", "--port", "0", *extra_args]
+        self._args = [sys.executable, "-m", module, "--port", "0", *extra_args]
         self._ready_within = ready_within
         self._stop_signal = stop_signal
         self._process: subprocess.Popen[str] | None = None
@@ -36,9 +41,9 @@ class MockProcess:
             selector.register(process.stdout, selectors.EVENT_READ)
             ready = selector.select(timeout=self._ready_within)
         line = process.stdout.readline().strip() if ready else ""
-        if not line.startswith("spike-mock ready on "):
+        if " ready on " not in line:
             self.stop()
-            raise RuntimeError(f"spike-mock did not become ready: {line or 'no output'}")
+            raise RuntimeError(f"{self._args[2]} did not become ready: {line or 'no output'}")
         self.base_url = line.rsplit(" ", 1)[-1]
         return self
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from attrs import field, frozen
 
+from spike_kit.mock.flows import DEFAULT_SIZE_BYTES as DEFAULT_FLOW_STORE_BYTES
+
 DEFAULT_APPLICATION_ID = 9999
 DEFAULT_HMAC_KEY = "spike-mock-hmac-key-0123456789"
 """The mock's well-known key for application 9999. A test value, public by design."""
@@ -38,10 +40,14 @@ class MockSettings:
     default_redirect_url: where users return without `redirect_uri`; may hold the placeholders
         `{application_user_id}`, `{provider_slug}` and `{provider_user_id}`.
     token_ttl: seconds an issued token lives before 401 `expired jwt`.
-    seed: makes integration codes and the signing secret reproducible.
-    public_url: scheme and host for the URLs the mock hands out; default: the request's own.
+    seed: None (the default) draws the token-signing secret and the integration codes at
+        random on every start; a number makes both reproducible, and so predictable to anyone
+        who knows it: for repeatable test runs only, by design.
+    public_url: scheme and host for the URLs the mock hands out; default: the address the
+        connection was accepted on (never the request's `Host` header).
     faults: whether the `X-Spike-Mock-Fault` header is obeyed.
-    max_flows: integration codes kept at once (oldest dropped), so memory stays flat.
+    flow_store_bytes: memory for open integration codes (oldest overwritten first), so memory
+        stays flat under any load; shared by all workers.
     spec_path: the contract to serve; default the one bundled with the kit.
     """
 
@@ -56,10 +62,10 @@ class MockSettings:
     )
     default_redirect_url: str = DEFAULT_REDIRECT_URL
     token_ttl: float = 3600.0
-    seed: int = 0
+    seed: int | None = None
     public_url: str | None = None
     faults: bool = True
-    max_flows: int = 10_000
+    flow_store_bytes: int = DEFAULT_FLOW_STORE_BYTES
     spec_path: Path = field(factory=bundled_spec_path)
 
     def __repr__(self) -> str:
