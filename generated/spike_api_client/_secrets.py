@@ -25,8 +25,10 @@ MIN_TOKEN_LENGTH = 8
 _TOKEN68 = re.compile(r"[A-Za-z0-9._~+/-]+=*")
 """RFC 6750's `b64token`: what may follow `Bearer ` in an Authorization header."""
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_WINDOW = 8
-"""A server that echoes this many characters of a secret in a row has echoed the secret."""
+_WINDOW = 12
+"""A server that echoes this many characters of a secret in a row has echoed the secret.
+Shorter runs turn up in ordinary text by chance (a token holding a word such as `generate`
+would blot out `regenerate` in an error message)."""
 
 
 _T = TypeVar("_T", str, bytes, str | bytes)
@@ -89,7 +91,7 @@ def checked_prefix(value: object) -> str:
 
 
 class Scrubber:
-    """Replaces every secret, and every run of 8 or more of its characters, by a marker."""
+    """Replaces every secret, and every run of 12 or more of its characters, by a marker."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         self._windows: set[str] = set()

@@ -41,7 +41,7 @@ def test_short_key_is_refused_without_echoing_it() -> None:
     assert "short-key" not in str(caught.value)
 
 
-@pytest.mark.parametrize("application_id", [0, -1, True])
+@pytest.mark.parametrize("application_id", [0, -1, True, 2**63])
 def test_application_id_outside_the_contract_is_refused(application_id: int) -> None:
     with pytest.raises(InvalidInputError, match="application_id"), respx.mock():
         exchange_token(

@@ -21,6 +21,7 @@ from spike_api_client import (
     InvalidInputError,
     ServerError,
 )
+from spike_api_client._secrets import Scrubber
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
 from tests.client.conftest import BASE_URL, GOOD_BODY, ROUTE, TOKEN, Call, make_client
@@ -155,3 +156,14 @@ def test_plain_http_is_refused_except_to_loopback(base_url: str) -> None:
 )
 def test_https_and_loopback_base_urls_are_accepted(base_url: str) -> None:
     assert make_client(base_url=base_url).settings.base_url == base_url
+
+
+def test_scrubbing_leaves_ordinary_words_that_a_token_happens_to_hold() -> None:
+    """Runs of 12 characters, not 8: a token holding `generated` must not blot out
+    `regenerate` in a problem's detail (seen in the spec-derived suite)."""
+    scrub = Scrubber(["eyJhbGciOiJIUzI1NiJ9.generated-cases.sig"])
+    assert scrub.text("regenerate the cases") == "regenerate the cases"
+    assert scrub.text("token generated-cases.sig") == "token [redacted]"
+    echo = TOKEN[3:15]  # twelve characters in a row
+    assert Scrubber([TOKEN]).text(f"saw {echo}!") == "saw [redacted]!"
+    assert Scrubber([TOKEN]).text(f"saw {echo[:-1]}!") == f"saw {echo[:-1]}!"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from spike_kit.spec import JSON, iter_operations
+from spike_kit.spec import JSON, iter_operations, with_integer_format_bounds
 
 REDIRECT_TARGET_KEY = "x-spike-redirect-target"
 REDIRECT_BACK_KEY = "x-spike-redirect-back"
@@ -32,6 +32,13 @@ def _redirect_targets(schema: JSON, pointer: str = "") -> list[str]:
         escaped = name.replace("~", "~0").replace("/", "~1")
         found.extend(_redirect_targets(sub, f"{pointer}/{escaped}"))
     return found
+
+
+def _for_validation(schema: JSON) -> JSON:
+    """A schema as the client's validator (jsonschema-rs) should read it: `x-` keys and
+    examples dropped, and OpenAPI's integer formats written as bounds, which jsonschema-rs
+    would otherwise ignore (so the client and the mock give one verdict on `int64`)."""
+    return _strip_extensions(with_integer_format_bounds(schema))
 
 
 def _strip_extensions(node: JSON) -> JSON:
@@ -61,7 +68,7 @@ def _parameters(operation: dict[str, JSON]) -> list[dict[str, Any]]:
             "name": parameter["name"],
             "in": parameter["in"],
             "required": bool(parameter.get("required")),
-            "schema": _strip_extensions(parameter.get("schema", {})),
+            "schema": _for_validation(parameter.get("schema", {})),
         }
         for parameter in operation.get("parameters", [])
         if parameter.get("in") in {"path", "query"}
@@ -88,7 +95,7 @@ def build_contract_table(document: dict[str, JSON]) -> dict[str, Any]:
                 media_type, schema = found
                 entry = {
                     "content_type": media_type,
-                    "schema": _strip_extensions(schema),
+                    "schema": _for_validation(schema),
                     "redirect_targets": _redirect_targets(schema),
                 }
             responses[str(status).upper()] = entry
@@ -102,8 +109,8 @@ def build_contract_table(document: dict[str, JSON]) -> dict[str, Any]:
                 "path": path,
                 "secured": _secured(document, operation),
                 "parameters": _parameters(operation),
-                "request_schema": _strip_extensions(body_found[1]) if body_found else None,
-                "redirect_back_schema": _strip_extensions(operation.get(REDIRECT_BACK_KEY)),
+                "request_schema": _for_validation(body_found[1]) if body_found else None,
+                "redirect_back_schema": _for_validation(operation.get(REDIRECT_BACK_KEY)),
                 "responses": responses,
             }
         )
