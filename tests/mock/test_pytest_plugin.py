@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 from spike_api_client import AuthenticationError, NotFoundError
@@ -51,3 +52,18 @@ class TestOverriddenSettings:
         assert isinstance(
             init_url.sync("garmin", client=spike_mock.client("team-token")), IntegrationInitUrl
         )
+
+
+def test_an_async_call_through_the_real_port_mock_leaves_nothing_open(
+    spike_mock_server: MockHandle,
+) -> None:
+    """The test's event loop ends before the fixture does; the client it was handed must
+    leave no connection behind for the garbage collector (an error under `-W error`)."""
+    client = spike_mock_server.client()
+
+    async def call() -> str:
+        return (await init_url.asyncio("garmin", client=client)).provider_slug
+
+    assert asyncio.run(call()) == "garmin"
+    assert asyncio.run(call()) == "garmin"
+    gc.collect()  # an unclosed socket would warn here, and the warning is an error

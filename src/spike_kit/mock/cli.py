@@ -135,8 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spike-mock: cannot start: {exc}", file=sys.stderr)
         return 2
 
+    base_path = app.state.mock.base_path  # from the spec's server URL
+
     def ready(port: int) -> None:
-        print(f"spike-mock ready on http://{args.host}:{port}/v3", flush=True)
+        print(f"spike-mock ready on http://{args.host}:{port}{base_path}", flush=True)
 
     server = ReadyServer(config, on_ready=ready)
     server.run()

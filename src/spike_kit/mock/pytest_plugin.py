@@ -7,21 +7,37 @@
 
 Both give a `MockHandle`: `base_url`, `client()` (a configured `AuthenticatedClient` when the
 client package is installed), `token_for(user_id)` and the settings.
+
+pytest loads this module in every run of every environment the kit is installed in, so it
+imports nothing beyond the kit's base dependencies; the mock itself (the kit's `mock` extra)
+is imported when a fixture is used, and a missing extra is said in one sentence.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 
-from spike_kit.mock.app import create_app
-from spike_kit.mock.server import MockServer
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN, MockSettings
-from spike_kit.mock.tokens import Identity
-from spike_kit.mock.transports import SyncASGITransport
+
+if TYPE_CHECKING:
+    import httpx
+
+MOCK_EXTRA = "pip install 'spike-contract-kit[mock]'"
+_MOCK_MODULES = ("httpx", "uvicorn", "jsonschema_rs")
+
+
+def _require_the_mock_extra() -> None:
+    missing = [name for name in _MOCK_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        pytest.fail(
+            f"the spike_mock fixtures need the kit's mock extra ({', '.join(missing)} "
+            f"missing): {MOCK_EXTRA}",
+            pytrace=False,
+        )
 
 
 class MockHandle:
@@ -44,27 +60,37 @@ class MockHandle:
 
     def token_for(self, application_user_id: str, application_id: int | None = None) -> str:
         """A valid bearer token for this user, as `POST /auth/hmac` would issue it."""
+        from spike_kit.mock.tokens import Identity
+
         app_id = application_id if application_id is not None else min(self.settings.applications)
         token: str = self._issue(Identity(app_id, application_user_id))
         return token
 
     def client(self, token: str = DEFAULT_STATIC_TOKEN, **options: Any) -> Any:
-        """An `AuthenticatedClient` aimed at this mock (needs `spike-api-client` installed)."""
+        """An `AuthenticatedClient` aimed at this mock (needs `spike-api-client` installed).
+
+        Its async side keeps no idle connections: an async test runs in an event loop that
+        is gone by the time the fixture ends, so a pooled connection could not be closed then
+        and would leak (a `ResourceWarning`, an error under `-W error`)."""
+        import httpx
         from spike_api_client import AuthenticatedClient
 
+        async_transport = self.async_transport or httpx.AsyncHTTPTransport(
+            limits=httpx.Limits(max_keepalive_connections=0)
+        )
         client = AuthenticatedClient(
             base_url=self.base_url,
             token=token,
             redirect_hosts=["127.0.0.1:*", "localhost:*"],
             transport=self.transport,
-            async_transport=self.async_transport,
+            async_transport=async_transport,
             **options,
         )
         self._clients.append(client)
         return client
 
     def close(self) -> None:
-        """Close the sync connections of every client handed out; the fixtures call this."""
+        """Close every client handed out (their sync connections; async ones hold none)."""
         for client in self._clients:
             client.close()
         self._clients.clear()
@@ -79,11 +105,17 @@ def spike_mock_settings() -> MockSettings:
 @pytest.fixture
 def spike_mock(spike_mock_settings: MockSettings) -> Iterator[MockHandle]:
     """An in-process mock Spike API reached through httpx ASGI transports."""
+    _require_the_mock_extra()
+    import httpx
+
+    from spike_kit.mock.app import create_app
+    from spike_kit.mock.transports import SyncASGITransport
+
     app = create_app(spike_mock_settings)
     transport = SyncASGITransport(app)
     handle = MockHandle(
         spike_mock_settings,
-        "http://localhost/v3",
+        f"http://localhost{app.state.mock.base_path}",
         app.state.mock.issuer.issue,
         transport=transport,
         async_transport=httpx.ASGITransport(app=app),
@@ -98,6 +130,9 @@ def spike_mock(spike_mock_settings: MockSettings) -> Iterator[MockHandle]:
 @pytest.fixture
 def spike_mock_server(spike_mock_settings: MockSettings) -> Iterator[MockHandle]:
     """A real mock Spike API on a free port of 127.0.0.1, stopped after the test."""
+    _require_the_mock_extra()
+    from spike_kit.mock.server import MockServer
+
     with MockServer(spike_mock_settings) as server:
         handle = MockHandle(
             spike_mock_settings, server.base_url, server.app.state.mock.issuer.issue

@@ -85,8 +85,8 @@ class MockServer:
 
     @property
     def base_url(self) -> str:
-        """Where a client points: the root plus the spec's base path (`/v3`)."""
-        return f"{self.url}/v3"
+        """Where a client points: the root plus the spec's base path (`/v3` today)."""
+        return f"{self.url}{self.app.state.mock.base_path}"
 
     def start(self) -> MockServer:
         self._thread.start()

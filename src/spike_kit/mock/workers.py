@@ -146,7 +146,7 @@ def serve_workers(app: MockApp, host: str, port: int, workers: int, access_log: 
             print("spike-mock: cannot start: a worker did not start", file=sys.stderr)
             _stop_all(processes)
             return 1
-        print(f"spike-mock ready on http://{host}:{bound}/v3", flush=True)
+        print(f"spike-mock ready on http://{host}:{bound}{app.state.mock.base_path}", flush=True)
         while stop.signal is None:
             if wait([p.sentinel for p in processes], timeout=0.5):
                 print("spike-mock: a worker stopped unexpectedly", file=sys.stderr)

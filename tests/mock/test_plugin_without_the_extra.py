@@ -1,0 +1,65 @@
+"""The pytest plugin loads wherever the kit is installed, even without its `mock` extra.
+
+pytest loads every `pytest11` plugin of an environment at start-up; before, the plugin
+imported starlette and httpx, so installing the kit without the extra broke every pytest run
+there. Checked for real: the kit alone in a fresh venv, used by a pytest run of its own.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import venv
+from pathlib import Path
+
+import pytest
+
+from spike_kit.paths import RepoLayout
+
+REPO = RepoLayout.find(Path(__file__))
+
+BASE = ["attrs>=23.1", "pyyaml>=6.0", "jsonschema>=4.18", "pytest==9.2.0", "hatchling>=1.25"]
+
+
+def _run(command: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def bare_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A venv with the kit and its base dependencies only; its python."""
+    where = tmp_path_factory.mktemp("bare-kit")
+    venv.create(where / "venv", with_pip=True)
+    python = where / "venv" / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    done = _run([*pip, *BASE], where)
+    assert done.returncode == 0, done.stderr
+    done = _run([*pip, "--no-deps", "--no-build-isolation", str(REPO.root)], where)
+    assert done.returncode == 0, done.stderr
+    assert _run([str(python), "-c", "import httpx"], where).returncode != 0
+    return python
+
+
+def _pytest(python: Path, test: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "test_theirs.py").write_text(test, encoding="utf-8")
+    return _run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], tmp_path, 120)
+
+
+def test_pytest_runs_with_the_plugin_loaded(bare_kit: Path, tmp_path: Path) -> None:
+    done = _pytest(
+        bare_kit, "def test_nothing_to_do_with_spike():\n    assert 1 + 1 == 2\n", tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = _run([str(bare_kit), "-m", "pytest", "--fixtures", "-q"], tmp_path, 120)
+    assert "spike_mock_server" in listed.stdout
+
+
+def test_a_fixture_without_the_extra_says_which_extra_to_install(
+    bare_kit: Path, tmp_path: Path
+) -> None:
+    done = _pytest(bare_kit, "def test_uses_the_mock(spike_mock):\n    pass\n", tmp_path)
+    assert done.returncode == 1
+    assert "pip install 'spike-contract-kit[mock]'" in done.stdout
+    assert "Traceback" not in done.stdout
+    assert "ModuleNotFoundError" not in done.stdout + done.stderr
