@@ -23,6 +23,7 @@ from attrs import frozen
 from jsonschema_rs import Draft202012Validator
 
 from ._exceptions import InvalidInputError
+from ._statuses import covering_key
 
 _TABLE_FILE = "_contract_table.json"
 
@@ -63,8 +64,15 @@ class Operation:
     responses: Mapping[str, ResponseRule]
 
     def rule_for(self, status_code: int) -> ResponseRule | None:
-        """The documented response for a status: exact code first, then its `NXX` range."""
-        return self.responses.get(str(status_code)) or self.responses.get(f"{status_code // 100}XX")
+        """The documented response for a status: exact code, then its `NXX` range, then
+        `default` (the rule the kit's compatibility check applies too)."""
+        key = covering_key(self.responses, str(status_code))
+        return None if key is None else self.responses[key]
+
+    def documents_success(self, status_code: int) -> bool:
+        """Whether a status below 400 is a documented answer of its own; one covered only by
+        `default` (usually an error model) is not a success the generated code can parse."""
+        return covering_key(self.responses, str(status_code)) not in (None, "default")
 
     def argument_problem(self, values: Mapping[str, Any]) -> str | None:
         """Why these parameter values break the operation's parameter schemas, or None."""

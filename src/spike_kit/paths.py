@@ -6,6 +6,7 @@ checkout, found from the working directory, so the same commands work in CI and 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from attrs import frozen
@@ -40,6 +41,27 @@ class RepoLayout:
     @property
     def runtime_dir(self) -> Path:
         return self.generator_dir / "runtime"
+
+    @property
+    def shared_runtime_sources(self) -> dict[Path, str]:
+        """Kit modules the client's runtime uses too, and their names in the package: one
+        source for a rule both sides must apply alike."""
+        return {self.root / "src" / "spike_kit" / "statuses.py": "_statuses.py"}
+
+    def copy_generator_inputs(self, root: Path) -> RepoLayout:
+        """The generator's config, templates and runtime (with the kit modules it shares),
+        copied into a new layout at `root`, for building a client away from this checkout."""
+        copied = RepoLayout(root)
+        shutil.copytree(
+            self.generator_dir,
+            copied.generator_dir,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        for source in self.shared_runtime_sources:
+            target = root / source.relative_to(self.root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        return copied
 
     @property
     def generated_dir(self) -> Path:

@@ -14,10 +14,11 @@ REPO = RepoLayout.find(Path(__file__))
 
 @pytest.fixture
 def scratch_repo(tmp_path: Path) -> RepoLayout:
-    """The spec, generator inputs and committed client, copied into a temporary checkout."""
-    root = tmp_path / "repo"
-    shutil.copytree(REPO.root / "openapi", root / "openapi")
+    """The spec, generator inputs (the kit modules the runtime shares among them) and the
+    committed client, copied into a temporary checkout."""
+    layout = REPO.copy_generator_inputs(tmp_path / "repo")
+    shutil.copyfile(REPO.spec, layout.spec)
     shutil.copytree(
-        REPO.generated_dir, root / "generated", ignore=shutil.ignore_patterns("__pycache__")
+        REPO.generated_dir, layout.generated_dir, ignore=shutil.ignore_patterns("__pycache__")
     )
-    return RepoLayout(root)
+    return layout

@@ -20,6 +20,18 @@ def test_there_is_a_runtime_to_copy() -> None:
     assert len(SOURCES) >= 5
 
 
+@pytest.mark.parametrize(
+    ("source", "name"), sorted(REPO.shared_runtime_sources.items()), ids=lambda item: str(item)
+)
+def test_kit_modules_the_runtime_shares_are_copied_byte_for_byte(source: Path, name: str) -> None:
+    """One rule, one source: the compat check imports it, the client runs its copy."""
+    relative = source.relative_to(REPO.root)
+    assert source.read_text(encoding="utf-8").splitlines()[0] == (
+        f"# Edit {relative}, not the copy in generated/."
+    )
+    assert (PACKAGE / name).read_bytes() == source.read_bytes()
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.name)
 def test_each_copy_is_its_source_byte_for_byte(source: Path) -> None:
     assert (PACKAGE / source.name).read_bytes() == source.read_bytes()

@@ -389,7 +389,7 @@ class _Call:
         operation = self.operation
         rule = operation.rule_for(response.status_code)
         error_type: type[ContractError] = ContractError
-        if rule is None:
+        if rule is None or not operation.documents_success(response.status_code):
             message = (
                 f"{sent.where} answered status {response.status_code}, which "
                 f"{operation.operation_id} does not document"

@@ -98,7 +98,8 @@ def build_contract_table(document: dict[str, JSON]) -> dict[str, Any]:
                     "schema": _for_validation(schema),
                     "redirect_targets": _redirect_targets(schema),
                 }
-            responses[str(status).upper()] = entry
+            key = str(status)
+            responses[key if key == "default" else key.upper()] = entry
         body = operation.get("requestBody", {})
         body_found = _first_json_content(body.get("content") or {})
         operations.append(

@@ -80,6 +80,8 @@ def build_client(layout: RepoLayout, destination: Path) -> None:
     package_dir = destination / package_name(layout)
     for source in sorted(layout.runtime_dir.glob("*.py")):
         shutil.copyfile(source, package_dir / source.name)
+    for source, name in layout.shared_runtime_sources.items():
+        shutil.copyfile(source, package_dir / name)
     (package_dir / CONTRACT_FILE).write_text(
         render_contract_table(load_spec(layout.spec)), encoding="utf-8"
     )

@@ -211,8 +211,7 @@ def _generate(old_raw: dict[str, Any], tmp: Path, kit: RepoLayout | None) -> str
     spec_text = yaml.safe_dump(old_raw, sort_keys=False, allow_unicode=True)
     try:
         if kit is not None:
-            layout = RepoLayout(tmp / "kit")
-            shutil.copytree(kit.generator_dir, layout.generator_dir)
+            layout = kit.copy_generator_inputs(tmp / "kit")
             layout.spec.write_text(spec_text, encoding="utf-8")
             build_client(layout, tmp / "client")
             shutil.move(tmp / "client" / package_name(layout), tmp / package_name(layout))

@@ -18,6 +18,7 @@ from spike_kit.compat.model import Change, Kind, Severity, first_difference, joi
 from spike_kit.compat.redirect_back import redirect_back_changes
 from spike_kit.compat.schemas import Direction, compare_schemas, strip_annotations
 from spike_kit.spec import dereference, iter_operations
+from spike_kit.statuses import covering_key
 
 Operation = dict[str, Any]
 
@@ -416,13 +417,8 @@ def _same_media(
 
 
 def covering_status(responses: dict[str, Any], status: str) -> str | None:
-    """The key of `responses` that documents `status`: exact, then its range, then default."""
-    if status in responses:
-        return status
-    family = f"{status[:1]}XX"
-    if status[:1].isdigit() and family in responses:
-        return family
-    return "default" if "default" in responses else None
+    """The key of `responses` that documents `status`, by the rule the client applies."""
+    return covering_key(responses, status)
 
 
 def is_success(status: str) -> bool:
