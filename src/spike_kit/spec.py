@@ -35,13 +35,23 @@ def load_spec(path: Path) -> dict[str, JSON]:
     return data
 
 
+def escape_token(token: str) -> str:
+    """One JSON-pointer reference token, escaped (RFC 6901): `~` as `~0`, `/` as `~1`."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_token(token: str) -> str:
+    """The reverse of `escape_token`."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def resolve_pointer(document: JSON, pointer: str) -> JSON:
     """Follow a local JSON pointer such as `#/components/schemas/Problem`."""
     if not pointer.startswith("#"):
         raise SpecError(f"only local references are supported, got {pointer!r}")
     node = document
     for raw in pointer.lstrip("#").split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
+        part = unescape_token(raw)
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from attrs import frozen
 from yaml import MappingNode, Node, ScalarNode, SequenceNode, YAMLError, compose
 
+from spike_kit.spec import escape_token, unescape_token
+
 __all__ = ["Location", "SpecLines", "SpecLinesError", "split_pointer"]
 
 
@@ -39,11 +41,7 @@ def split_pointer(pointer: str) -> list[str]:
         return []
     if not text.startswith("/"):
         raise SpecLinesError(f"{pointer!r} is not a JSON pointer (it must start with '/')")
-    return [token.replace("~1", "/").replace("~0", "~") for token in text[1:].split("/")]
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+    return [unescape_token(token) for token in text[1:].split("/")]
 
 
 class SpecLines:
@@ -92,7 +90,7 @@ class SpecLines:
             found.append(token)
             index += 1
         mark = mark_node.start_mark
-        shown = "".join(f"/{_escape(token)}" for token in found)
+        shown = "".join(f"/{escape_token(token)}" for token in found)
         return Location(mark.line + 1, mark.column + 1, shown, len(found) == len(tokens))
 
     def _all_of_branch(self, node: Node, tokens: list[str], seen_refs: set[str]) -> Node | None:

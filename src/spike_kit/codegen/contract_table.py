@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from spike_kit.spec import JSON, iter_operations, with_integer_format_bounds
+from spike_kit.spec import JSON, escape_token, iter_operations, with_integer_format_bounds
 
 REDIRECT_TARGET_KEY = "x-spike-redirect-target"
 REDIRECT_BACK_KEY = "x-spike-redirect-back"
@@ -29,8 +29,7 @@ def _redirect_targets(schema: JSON, pointer: str = "") -> list[str]:
     if schema.get(REDIRECT_TARGET_KEY) is True:
         found.append(pointer)
     for name, sub in sorted((schema.get("properties") or {}).items()):
-        escaped = name.replace("~", "~0").replace("/", "~1")
-        found.extend(_redirect_targets(sub, f"{pointer}/{escaped}"))
+        found.extend(_redirect_targets(sub, f"{pointer}/{escape_token(name)}"))
     return found
 
 

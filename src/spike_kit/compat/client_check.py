@@ -35,10 +35,11 @@ from spike_kit.compat.examples import (
     validity,
 )
 from spike_kit.compat.media import client_sends, read_as, simplified
+from spike_kit.compat.model import join
 from spike_kit.compat.operations import path_shape
 from spike_kit.compat.schemas import Direction
 from spike_kit.paths import RepoLayout
-from spike_kit.spec import iter_operations
+from spike_kit.spec import escape_token, iter_operations
 from spike_kit.spec_lines import split_pointer
 
 DEFAULT_DRAWS = 25
@@ -133,7 +134,7 @@ def _operations(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> dict[str, _
             continue
         old_path, old_op = match
         security = old_op.get("security", old_doc.get("security"))
-        pointer = "/paths/" + path.replace("~", "~0").replace("/", "~1") + f"/{method}"
+        pointer = join("", "paths", path, method)
         found[pointer] = _Operation(
             f"{method.upper()} {path_shape(old_path)}",
             path,
@@ -298,7 +299,7 @@ def _request_fault(
 
 def _pointer_tokens(operation: _Operation) -> list[str]:
     method = operation.key.split(" ", 1)[0].lower()
-    return ["", "paths", operation.new_path.replace("~", "~0").replace("/", "~1"), method]
+    return ["", "paths", escape_token(operation.new_path), method]
 
 
 def _body_fault(request: dict[str, Any], body: dict[str, Any] | None) -> str | None:

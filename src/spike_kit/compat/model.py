@@ -7,6 +7,8 @@ from typing import Any
 
 from attrs import frozen
 
+from spike_kit.spec import escape_token
+
 
 class Severity(enum.Enum):
     """How a difference affects a client built from the old spec."""
@@ -66,13 +68,8 @@ class Change:
         return self.severity is Severity.BREAKING
 
 
-def escape(token: str) -> str:
-    """One JSON-pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def join(pointer: str, *tokens: str | int) -> str:
-    return pointer + "".join(f"/{escape(str(token))}" for token in tokens)
+    return pointer + "".join(f"/{escape_token(str(token))}" for token in tokens)
 
 
 def first_difference(old: Any, new: Any, pointer: str) -> str:
