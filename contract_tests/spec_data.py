@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest
 
+from spike_kit.paths import RepoLayout
 from spike_kit.spec import dereference, load_spec
 
-SPEC_PATH = Path(__file__).resolve().parents[1] / "openapi" / "spike.yaml"
+SPEC_PATH = RepoLayout.find(Path(__file__)).spec
 BASE_URL = "https://app-api.spikeapi.com/v3"
 
 

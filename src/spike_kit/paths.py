@@ -11,6 +11,11 @@ from pathlib import Path
 
 from attrs import frozen
 
+SPEC_IN_REPO = "openapi/spike.yaml"
+"""Where the contract lives in a checkout: the one home of this fact."""
+GENERATOR_IN_REPO = "openapi/generator"
+CONFIG_IN_REPO = f"{GENERATOR_IN_REPO}/config.yml"
+
 
 class RepositoryNotFoundError(Exception):
     """Raised when no Spike contract kit checkout contains the working directory."""
@@ -24,15 +29,15 @@ class RepoLayout:
 
     @property
     def spec(self) -> Path:
-        return self.root / "openapi" / "spike.yaml"
+        return self.root / SPEC_IN_REPO
 
     @property
     def generator_dir(self) -> Path:
-        return self.root / "openapi" / "generator"
+        return self.root / GENERATOR_IN_REPO
 
     @property
     def generator_config(self) -> Path:
-        return self.generator_dir / "config.yml"
+        return self.root / CONFIG_IN_REPO
 
     @property
     def templates_dir(self) -> Path:
@@ -72,10 +77,8 @@ class RepoLayout:
         """Walk up from `start` (default: the working directory) to the kit's checkout."""
         here = (start or Path.cwd()).resolve()
         for candidate in (here, *here.parents):
-            if (candidate / "openapi" / "spike.yaml").is_file() and (
-                candidate / "openapi" / "generator"
-            ).is_dir():
+            if (candidate / SPEC_IN_REPO).is_file() and (candidate / GENERATOR_IN_REPO).is_dir():
                 return cls(candidate)
         raise RepositoryNotFoundError(
-            f"no Spike contract kit checkout (openapi/spike.yaml) at or above {here}"
+            f"no Spike contract kit checkout ({SPEC_IN_REPO}) at or above {here}"
         )

@@ -23,7 +23,6 @@ from spike_kit.compat.model import Change, Severity
 from spike_kit.compat.report import FORMATS, Outcome, as_json, changelog_summary, render
 from spike_kit.compat.settle import ClientMode, assess
 from spike_kit.compat.sources import (
-    CONFIG_IN_REPO,
     SourceError,
     SpecSource,
     from_file,
@@ -32,7 +31,7 @@ from spike_kit.compat.sources import (
     working_tree,
 )
 from spike_kit.compat.versions import Version, VersionError, version_problems
-from spike_kit.paths import RepoLayout, RepositoryNotFoundError
+from spike_kit.paths import CONFIG_IN_REPO, RepoLayout, RepositoryNotFoundError
 from spike_kit.spec import SpecError
 
 FAIL_ON = ("breaking", "compatible")

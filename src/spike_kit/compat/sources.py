@@ -13,11 +13,9 @@ from typing import Any
 import yaml
 from attrs import frozen
 
-from spike_kit.paths import RepoLayout
+from spike_kit.paths import CONFIG_IN_REPO, SPEC_IN_REPO, RepoLayout
 from spike_kit.spec import SpecError, load_spec
 
-SPEC_IN_REPO = "openapi/spike.yaml"
-CONFIG_IN_REPO = "openapi/generator/config.yml"
 RELEASE_TAGS = ("v[0-9]*", "spike-api-client-v[0-9]*")
 
 

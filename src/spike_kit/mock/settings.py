@@ -8,6 +8,7 @@ from pathlib import Path
 from attrs import field, frozen
 
 from spike_kit.mock.flows import DEFAULT_SIZE_BYTES as DEFAULT_FLOW_STORE_BYTES
+from spike_kit.paths import SPEC_IN_REPO
 
 DEFAULT_APPLICATION_ID = 9999
 DEFAULT_HMAC_KEY = "spike-mock-hmac-key-0123456789"
@@ -23,7 +24,7 @@ def bundled_spec_path() -> Path:
     from a source checkout, the repository's own `openapi/spike.yaml`."""
     package = Path(__file__).resolve().parent.parent
     packaged = package / "data" / "spike.yaml"
-    return packaged if packaged.is_file() else package.parents[1] / "openapi" / "spike.yaml"
+    return packaged if packaged.is_file() else package.parents[1] / SPEC_IN_REPO
 
 
 def _frozenset(values: Iterable[str]) -> frozenset[str]:
