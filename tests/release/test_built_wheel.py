@@ -1,13 +1,16 @@
-"""The built client wheel, installed into a fresh virtualenv, runs its own README's examples.
+"""The built wheels, each installed into a fresh virtualenv, do what their READMEs say.
 
-The README read here is the one inside the wheel (its long description), so the test covers
-what another team gets: the packaged code, its declared dependencies and its documentation.
+The client's README read here is the one inside the wheel (its long description), so the
+test covers what another team gets: the packaged code, its declared dependencies and its
+documentation. The kit's wheel, with its `mock` extra, runs the top-level README's example
+test suite of a consuming service through its pytest plugin.
 """
 
 from __future__ import annotations
 
 import email.parser
 import re
+import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -19,7 +22,7 @@ import pytest
 from spike_kit.mock.process import MockProcess
 from spike_kit.release.build import Built
 from tests.client.readme_blocks import run_block, runnable_blocks
-from tests.release.conftest import fresh_venv, pip_install
+from tests.release.conftest import REPO, fresh_venv, pip_install
 
 _IMPORTED = re.compile(r"^(?:from|import) ([A-Za-z_]\w*)", re.MULTILINE)
 
@@ -28,6 +31,10 @@ _IMPORTED = re.compile(r"^(?:from|import) ([A-Za-z_]\w*)", re.MULTILINE)
 def mock_url() -> Iterator[str]:
     with MockProcess() as mock:
         yield mock.base_url
+
+
+def _wheel(built: Built, name: str) -> Path:
+    return next(d.path for d in built.dists if d.name == name and d.kind == "wheel")
 
 
 def _description(wheel: Path) -> str:
@@ -47,10 +54,46 @@ def _examples_own_imports(blocks: list[str]) -> list[str]:
 def test_the_readme_inside_the_wheel_runs_against_the_mock(
     built: Built, mock_url: str, tmp_path: Path
 ) -> None:
-    wheel = next(d for d in built.dists if d.name == "spike-api-client" and d.kind == "wheel")
-    blocks = runnable_blocks(_description(wheel.path))
+    wheel = _wheel(built, "spike-api-client")
+    blocks = runnable_blocks(_description(wheel))
     assert len(blocks) >= 5, "the packaged README lost its runnable examples"
     python = fresh_venv(tmp_path / "venv")
-    pip_install(python, str(wheel.path), *_examples_own_imports(blocks))
+    pip_install(python, str(wheel), *_examples_own_imports(blocks))
     for block in blocks:
         run_block(python, block, mock_url)
+
+
+def _consumer_suite() -> str:
+    """The top-level README's example test module of a service using the mock's fixtures."""
+    readme = (REPO.root / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
+    suites = [block for block in blocks if "def test_" in block and "spike_mock_server" in block]
+    assert len(suites) == 1, "the README's 'Testing your service against the mock' block"
+    return suites[0]
+
+
+def test_a_service_suite_runs_on_the_kits_wheel_and_its_mock_extra(
+    built: Built, tmp_path: Path
+) -> None:
+    suite = _consumer_suite()
+    service = tmp_path / "service"
+    (service / "tests").mkdir(parents=True)
+    (service / "tests" / "test_spike.py").write_text(suite)
+    python = fresh_venv(tmp_path / "venv")
+    pip_install(
+        python,
+        str(_wheel(built, "spike-api-client")),
+        f"{_wheel(built, 'spike-contract-kit')}[mock]",
+        f"pytest=={version('pytest')}",
+    )
+    ran = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=service,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    tests = suite.count("\ndef test_")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert f"{tests} passed" in ran.stdout
