@@ -24,6 +24,7 @@ from spike_kit.release.build import Built
 from tests.client.readme_blocks import run_block, runnable_blocks
 from tests.release.conftest import REPO, fresh_venv, pip_install
 
+CONSUMER_SUITE = "# tests/test_spike.py in your service"
 _IMPORTED = re.compile(r"^(?:from|import) ([A-Za-z_]\w*)", re.MULTILINE)
 
 
@@ -67,8 +68,8 @@ def _consumer_suite() -> str:
     """The top-level README's example test module of a service using the mock's fixtures."""
     readme = (REPO.root / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
-    suites = [block for block in blocks if "def test_" in block and "spike_mock_server" in block]
-    assert len(suites) == 1, "the README's 'Testing your service against the mock' block"
+    suites = [block for block in blocks if block.startswith(CONSUMER_SUITE)]
+    assert len(suites) == 1, f"one README block starts with {CONSUMER_SUITE!r}"
     return suites[0]
 
 

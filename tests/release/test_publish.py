@@ -70,8 +70,20 @@ def test_publish_then_install_from_the_index_and_call_the_mock(
     assert index.held() == sorted(d.filename for d in built.dists)
 
     python = fresh_venv(tmp_path / "consumer")
-    said = pip_install(python, f"spike-api-client=={version}", "--index-url", index.simple_url)
-    assert f"127.0.0.1:{index.port}/packages/spike_api_client-{version}" in said
+    report = tmp_path / "pip-report.json"
+    pip_install(
+        python,
+        f"spike-api-client=={version}",
+        "--index-url",
+        index.simple_url,
+        "--report",
+        str(report),
+    )
+    installed = {
+        item["metadata"]["name"]: item["download_info"]["url"]
+        for item in json.loads(report.read_text())["install"]
+    }
+    assert installed["spike-api-client"].startswith(f"{index.url}/packages/spike_api_client-")
     with MockProcess() as mock:
         called = subprocess.run(
             [str(python), "-c", CALL, mock.base_url],
