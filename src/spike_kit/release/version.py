@@ -25,7 +25,7 @@ from pathlib import Path
 from spike_kit.codegen.regenerate import GenerationError, regenerate
 from spike_kit.compat.cli import compare
 from spike_kit.compat.report import changelog_summary
-from spike_kit.compat.sources import SourceError, default_base, from_git, version_from_config
+from spike_kit.compat.sources import SourceError, from_git, version_from_config
 from spike_kit.compat.versions import Version, VersionError
 from spike_kit.git import RELEASE_TAG_PREFIX, GitError, git, uncommitted
 from spike_kit.paths import RepoLayout, RepositoryNotFoundError
@@ -92,11 +92,23 @@ def _apply(layout: RepoLayout, version: Version, dry_run: bool) -> None:
         raise ReleaseError(f"regeneration failed (the config now says {version}): {exc}") from None
 
 
+def bump_base(layout: RepoLayout) -> str:
+    """The commit a change starts from: its merge-base with main, which is the gate's base
+    once the change is committed on a branch. Unlike compat's default, a branch with no commit
+    yet (or main itself, with the change still uncommitted) gives HEAD, not the commit before.
+    """
+    for main in ("main", "origin/main"):
+        base = git(layout.root, "merge-base", "HEAD", main)
+        if base.returncode == 0:
+            return base.stdout.strip()
+    if git(layout.root, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+        raise ReleaseError("no commit to compare with: commit the contract first")
+    return "HEAD"
+
+
 def bump(layout: RepoLayout, *, dry_run: bool = False) -> Proposal:
     """Set the version one contract change needs against the gate's base, and regenerate."""
-    ref = default_base(layout)
-    if ref is None:
-        raise ReleaseError("no git history to compare with: commit the contract first")
+    ref = bump_base(layout)
     base = from_git(layout, ref)
     outcome = compare(ref, layout=layout, version_rule=False)
     base_version = Version.parse(base.client_version) if base.client_version else None
