@@ -15,10 +15,15 @@ from pathlib import Path
 DOCUMENTED_MOCK = "127.0.0.1:8765"
 
 
+def python_blocks(markdown: str) -> list[str]:
+    """Every ```python block, in order."""
+    blocks: list[str] = re.findall(r"```python\n(.*?)```", markdown, re.DOTALL)
+    return blocks
+
+
 def runnable_blocks(markdown: str) -> list[str]:
     """Every ```python block that talks to the documented mock."""
-    blocks = re.findall(r"```python\n(.*?)```", markdown, re.DOTALL)
-    return [block for block in blocks if DOCUMENTED_MOCK in block]
+    return [block for block in python_blocks(markdown) if DOCUMENTED_MOCK in block]
 
 
 def run_block(python: str | Path, block: str, mock_url: str) -> None:

@@ -21,7 +21,7 @@ import pytest
 
 from spike_kit.mock.process import MockProcess
 from spike_kit.release.build import Built
-from tests.client.readme_blocks import run_block, runnable_blocks
+from tests.client.readme_blocks import python_blocks, run_block, runnable_blocks
 from tests.release.conftest import REPO, fresh_venv, pip_install
 
 CONSUMER_SUITE = "# tests/test_spike.py in your service"
@@ -67,8 +67,7 @@ def test_the_readme_inside_the_wheel_runs_against_the_mock(
 def _consumer_suite() -> str:
     """The top-level README's example test module of a service using the mock's fixtures."""
     readme = (REPO.root / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
-    suites = [block for block in blocks if block.startswith(CONSUMER_SUITE)]
+    suites = [block for block in python_blocks(readme) if block.startswith(CONSUMER_SUITE)]
     assert len(suites) == 1, f"one README block starts with {CONSUMER_SUITE!r}"
     return suites[0]
 
