@@ -9,6 +9,7 @@ it, as a team's proxying index would.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 import socket
@@ -17,8 +18,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
+
+from attrs import frozen
 
 from spike_kit.children import stop_child
 
@@ -32,67 +35,67 @@ def _free_port() -> int:
         return port
 
 
+@frozen
 class LocalIndex:
-    """`python -m pypiserver run` on a free port of 127.0.0.1 with one uploading user."""
+    """A running index: where it listens and the folder it keeps uploads in."""
 
-    def __init__(self, root: Path, user: str, token: str) -> None:
-        self.packages = root / "packages"
-        self.packages.mkdir(parents=True)
-        passwords = root / "htpasswd"
-        digest = base64.b64encode(hashlib.sha1(token.encode()).digest()).decode()  # noqa: S324 - htpasswd's {SHA} scheme, a test index
-        passwords.write_text(f"{user}:{{SHA}}{digest}\n")
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = root / "pypiserver.log"
-        fallback = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple/")
-        self._command = [
-            sys.executable,
-            "-m",
-            "pypiserver",
-            "run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--passwords",
-            str(passwords),
-            "--authenticate",
-            "update",
-            "--fallback-url",
-            fallback,
-            str(self.packages),
-        ]
-        self._process: subprocess.Popen[bytes] | None = None
+    port: int
+    packages: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def simple_url(self) -> str:
         return f"{self.url}/simple/"
 
-    def __enter__(self) -> LocalIndex:
-        with self.log.open("wb") as log:
-            self._process = subprocess.Popen(self._command, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + READY_WITHIN_SECONDS
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2):  # noqa: S310
-                    return self
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.2)
-        self.__exit__(None, None, None)
-        raise RuntimeError(f"pypiserver did not answer: {self.log.read_text(errors='replace')}")
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        process, self._process = self._process, None
-        if process is not None:
-            stop_child(process)
-
     def held(self) -> list[str]:
         """The files the index holds, by name."""
         return sorted(path.name for path in self.packages.iterdir())
+
+
+@contextlib.contextmanager
+def serve_index(root: Path, user: str, token: str) -> Iterator[LocalIndex]:
+    """`python -m pypiserver run` on a free port of 127.0.0.1, `user` uploading with `token`."""
+    index = LocalIndex(_free_port(), root / "packages")
+    index.packages.mkdir(parents=True)
+    passwords = root / "htpasswd"
+    digest = base64.b64encode(hashlib.sha1(token.encode()).digest()).decode()  # noqa: S324 - htpasswd's {SHA} scheme, a test index
+    passwords.write_text(f"{user}:{{SHA}}{digest}\n")
+    log = root / "pypiserver.log"
+    command = [
+        sys.executable,
+        "-m",
+        "pypiserver",
+        "run",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(index.port),
+        "--passwords",
+        str(passwords),
+        "--authenticate",
+        "update",
+        "--fallback-url",
+        os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple/"),
+        str(index.packages),
+    ]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_ready(index, process, log)
+        yield index
+    finally:
+        stop_child(process)
+
+
+def _wait_until_ready(index: LocalIndex, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + READY_WITHIN_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{index.url}/health", timeout=2):  # noqa: S310
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"pypiserver did not answer: {log.read_text(errors='replace')}")

@@ -20,7 +20,7 @@ from spike_kit.mock.process import MockProcess
 from spike_kit.release.build import Built
 from spike_kit.release.publish import IndexSettings, PublishError, publish
 from tests.release.conftest import fresh_venv, pip_install
-from tests.release.local_index import LocalIndex
+from tests.release.local_index import LocalIndex, serve_index
 
 USER = "release-bot"
 TOKEN = "pypi-test-token-5f1c9a7e"  # a secret as far as the code is concerned
@@ -42,7 +42,7 @@ print(distribution("spike-api-client").read_text("extra_metadata/spike_build.jso
 
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[LocalIndex]:
-    with LocalIndex(tmp_path / "index", USER, TOKEN) as running:
+    with serve_index(tmp_path, USER, TOKEN) as running:
         yield running
 
 
