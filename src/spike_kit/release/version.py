@@ -84,6 +84,7 @@ def tag_exists(layout: RepoLayout, tag: str) -> bool:
 
 def _apply(layout: RepoLayout, version: Version, dry_run: bool) -> None:
     if dry_run:
+        print("dry run: nothing written, generated/ untouched")
         return
     write_config_version(layout, version)
     try:
