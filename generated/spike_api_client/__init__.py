@@ -43,6 +43,8 @@ from .errors import (
 )
 
 __version__ = "1.1.1"
+# The contract this client was generated from: `info.version` of the kit's openapi/spike.yaml.
+__spec_version__ = "3.0.2"
 
 __all__ = [
     "APIConnectionError",
@@ -88,6 +90,7 @@ __all__ = [
     "StateSigner",
     "UnsafeRedirectError",
     "VerifiedState",
+    "__spec_version__",
     "__version__",
     "aexchange_token",
     "aread_redirect_back",

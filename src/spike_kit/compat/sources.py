@@ -13,10 +13,11 @@ from typing import Any
 import yaml
 from attrs import frozen
 
+from spike_kit.git import RELEASE_TAG_PREFIX, git
 from spike_kit.paths import CONFIG_IN_REPO, SPEC_IN_REPO, RepoLayout
 from spike_kit.spec import SpecError, load_spec
 
-RELEASE_TAGS = ("v[0-9]*", "spike-api-client-v[0-9]*")
+RELEASE_TAGS = (f"{RELEASE_TAG_PREFIX}[0-9]*", "v[0-9]*", "spike-api-client-v[0-9]*")
 
 
 class SourceError(Exception):
@@ -35,12 +36,7 @@ class SpecSource:
 
 
 def _git(layout: RepoLayout, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-C", str(layout.root), *args],  # noqa: S607 - the git a person would run
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return git(layout.root, *args)
 
 
 def version_from_config(text: str | None) -> str | None:
