@@ -49,7 +49,9 @@ def repo(tmp_path: Path) -> RepoLayout:
     """A repository on `main`: the kit's contract inputs, its client and a small changelog,
     committed, at the config's version."""
     root = tmp_path / "kit"
-    for name in ("openapi", "generated"):
+    REPO.copy_generator_inputs(root)
+    shutil.copyfile(REPO.spec, root / "openapi" / "spike.yaml")
+    for name in ("generated",):
         shutil.copytree(REPO.root / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(REPO.root / ".gitignore", root / ".gitignore")
     (root / "CHANGELOG.md").write_text(f"# Changelog\n\n{UNRELEASED}\n{OLD}")
