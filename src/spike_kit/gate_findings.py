@@ -22,7 +22,7 @@ from attrs import evolve, frozen
 from spike_kit.github import Annotation
 from spike_kit.spec_lines import SpecLines, SpecLinesError
 
-_VALIDATOR_ERROR = re.compile(r"Validation Error: (?P<message>.+)")
+_VALIDATOR_ERROR = re.compile(r"Validation Error: (?:\[\d+\] )?(?P<message>.+)")
 _VALIDATOR_PLACE = re.compile(r"^On instance(?P<path>(?:\[[^\]]*\])*):?\s*$")
 _PATH_TOKEN = re.compile(r'\["((?:[^"\\]|\\.)*)"\]|\[(-?\d+)\]')
 _OPERATION = re.compile(r"\b(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) (/\S*)")
@@ -61,8 +61,8 @@ def from_spec_validator(check: str, output: str) -> list[Finding]:
         place = _VALIDATOR_PLACE.match(raw.strip())
         if place and message is not None:
             tokens = [
-                quoted if quoted is not None else number
-                for quoted, number in _PATH_TOKEN.findall(place.group("path"))
+                token.group(1) if token.group(1) is not None else token.group(2)
+                for token in _PATH_TOKEN.finditer(place.group("path"))
             ]
             pointer = "".join(f"/{token}" for token in tokens)
             found.append(Finding(check, message, pointer=pointer))
