@@ -34,9 +34,13 @@ def test_a_broken_spec_fails_the_spec_check(copy: Path) -> None:
     )
     result = run_gate(copy, "--only", "spec")
     assert result.returncode == 1
-    assert failed_rows(result.stdout) == ["spec: openapi-spec-validator"]
-    assert '"description" is a required property' in result.stdout
-    assert '["paths"]["~1auth~1hmac"]["post"]["responses"]' in result.stdout
+    assert failed_rows(result.stdout) == ["spec: openapi-spec-validator", "spec: spectral lint"]
+    validator = result.stdout.split("openapi-spec-validator failed ---", 1)[1]
+    assert '"description" is a required property' in validator
+    assert '["paths"]["~1auth~1hmac"]["post"]["responses"]' in validator
+    spectral = result.stdout.split("spectral lint failed ---", 1)[1]
+    assert "oas3-schema" in spectral
+    assert "paths./auth/hmac.post.responses[200]" in spectral
 
 
 def test_a_client_that_sends_the_wrong_path_fails_the_client_suite(copy: Path) -> None:
