@@ -14,9 +14,10 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.version import Version
@@ -25,7 +26,7 @@ from spike_kit.audit import pinned_packages, requirements
 from spike_kit.paths import RepoLayout
 
 REPO = RepoLayout.find(Path(__file__))
-ADVISORY = {
+ADVISORY: dict[str, Any] = {
     "id": "PYSEC-2019-132",
     "aliases": ["CVE-2019-11324", "GHSA-mh33-7rrq-662w"],
     "summary": "urllib3 before 1.24.2 mishandles certain cases where the desired set of CA "
@@ -39,9 +40,9 @@ ADVISORY = {
 }
 
 
-def _affects(advisory: dict[str, object], name: str, version: str) -> bool:
+def _affects(advisory: Mapping[str, Any], name: str, version: str) -> bool:
     """OSV's rule for one ECOSYSTEM range: introduced <= version < fixed."""
-    for affected in advisory["affected"]:  # type: ignore[attr-defined]
+    for affected in advisory["affected"]:
         if affected["package"]["name"] != name:
             continue
         for span in affected["ranges"]:

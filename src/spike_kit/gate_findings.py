@@ -166,7 +166,7 @@ def placed(findings: Iterable[Finding], spec_text: str) -> list[Finding]:
     return out
 
 
-def annotations(findings: Iterable[Finding], spec_file: str) -> list[Annotation]:
+def as_annotations(findings: Iterable[Finding], spec_file: str) -> list[Annotation]:
     """One annotation per finding: at the spec's line when it has one, else on the run."""
     return [
         Annotation(
