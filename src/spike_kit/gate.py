@@ -369,7 +369,9 @@ def report_to_github(
     ]
     spec_text = layout.spec.read_text(encoding="utf-8")
     spec_file = layout.spec.relative_to(layout.root).as_posix()
-    for annotation in gate_findings.as_annotations(gate_findings.placed(found, spec_text), spec_file):
+    for annotation in gate_findings.as_annotations(
+        gate_findings.placed(found, spec_text), spec_file
+    ):
         print(_shown(annotation.command(), env))
     summary = render_markdown(verdicts, total, profile)
     compat = gate_findings.read_compat(reports / "compat.json")
