@@ -74,6 +74,8 @@ class Check:
     """Why the check cannot run here (a tool is not installed); it fails in CI."""
     heavy: bool = False
     """Started first, so the longest checks do not finish last."""
+    writes: tuple[str, ...] = ()
+    """Reports it writes besides its JUnit XML, removed first so none is read stale."""
 
 
 @frozen
@@ -118,8 +120,9 @@ def default_checks(
     reports: Path,
     target: Target,
     st_config: Path | None = None,
-    profile: str = "gate",
+    nightly_seed: int | None = None,
 ) -> list[Check]:
+    """The gate's checks; with `nightly_seed`, schemathesis over HTTP goes deep (nightly)."""
     spec = str(layout.spec)
     checks = [
         Check(
@@ -149,6 +152,7 @@ def default_checks(
                 spec,
             ),
             findings=_spectral_findings,
+            writes=("spectral.json",),
             missing=None
             if spectral
             else f"Spectral is not installed: set ${SPECTRAL_ENV} or put spectral on PATH "
@@ -162,6 +166,7 @@ def default_checks(
             "compat: vs base",
             _python(str(scripts / "compat"), "--json", str(reports / "compat.json")),
             findings=_compat_findings,
+            writes=("compat.json",),
         )
     )
     checks.append(_pytest_check("client: contract tests", layout, reports, "client"))
@@ -184,8 +189,8 @@ def default_checks(
         )
     )
     deeper: tuple[str, ...] = ()
-    if profile == "nightly":
-        deeper = ("--max-examples", str(NIGHTLY_EXAMPLES), "--seed", str(_nightly_seed()))
+    if nightly_seed is not None:
+        deeper = ("--max-examples", str(NIGHTLY_EXAMPLES), "--seed", str(nightly_seed))
     checks.append(
         Check(
             f"server: schemathesis over HTTP ({where})",
@@ -214,7 +219,7 @@ def default_checks(
 
 
 def _nightly_seed() -> int:
-    """A fresh seed each night (printed in the run's output, so a failure can be replayed)."""
+    """A fresh seed each night (the gate prints it, so a failure can be replayed)."""
     return random.SystemRandom().randrange(2**31)
 
 
@@ -274,8 +279,8 @@ def run_check(check: Check, layout: RepoLayout, reports: Path, env: dict[str, st
         in_ci = bool(env.get("CI"))
         said = check.missing + (" (required in CI)" if in_ci else "; skipped")
         return Verdict(check, not in_ci, None, 0.0, said, skipped=not in_ci)
-    if check.junit:
-        (reports / check.junit).unlink(missing_ok=True)  # no stale count from an earlier run
+    for name in (*((check.junit,) if check.junit else ()), *check.writes):
+        (reports / name).unlink(missing_ok=True)  # nothing stale from an earlier run
     started = time.perf_counter()
     result = subprocess.run(
         check.command,
@@ -374,7 +379,8 @@ def report_to_github(
     ):
         print(_shown(annotation.command(), env))
     summary = render_markdown(verdicts, total, profile)
-    compat = gate_findings.read_compat(reports / "compat.json")
+    ran_compat = any("compat.json" in v.check.writes and not v.skipped for v in verdicts)
+    compat = gate_findings.read_compat(reports / "compat.json") if ran_compat else None
     if compat and compat.get("changelog"):
         summary += (
             "\n\n### Contract changes for `CHANGELOG.md`\n\n"
@@ -437,14 +443,16 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--base-url must be an http(s) URL such as https://host/v3")
     started = time.perf_counter()
     with _target(args.base_url, env) as target, schemathesis_config(layout) as st_config:
-        checks = default_checks(layout, reports, target, st_config, args.profile)
+        seed = _nightly_seed() if args.profile == "nightly" else None
+        checks = default_checks(layout, reports, target, st_config, seed)
         if args.only:
             prefixes = tuple(part.strip() for part in args.only.split(",") if part.strip())
             checks = [check for check in checks if check.name.startswith(prefixes)]
             if not checks:
                 parser.error(f"--only {args.only!r} matches no check")
         print(
-            f"gate: {len(checks)} checks, {args.jobs} at a time, profile {args.profile}; "
+            f"gate: {len(checks)} checks, {args.jobs} at a time, profile {args.profile}"
+            f"{'' if seed is None else f' (schemathesis seed {seed})'}; "
             f"server checks against {target.base_url}",
             flush=True,
         )
