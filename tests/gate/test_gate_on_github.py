@@ -125,21 +125,22 @@ def test_spectral_and_compat_findings_are_annotated_and_summarised(tmp_path: Pat
 
 
 def test_a_schemathesis_failure_is_annotated_at_its_operation(tmp_path: Path) -> None:
-    """Spec rule: IntegrationInitUrl requires `path`; the finding goes on the operation."""
+    """Spec rule (of the broken copy): IntegrationInitUrl requires `expires_at`, which the mock
+    never sends; the finding goes on the operation that answered without it."""
     root = copy_kit(tmp_path)
     replace(
-        root / "src" / "spike_kit" / "mock" / "app.py",
-        'JSONResponse({"provider_slug": slug, "path": path})',
-        'JSONResponse({"provider_slug": slug})',
+        root / SPEC,
+        "      required: [provider_slug, path]\n",
+        "      required: [provider_slug, path, expires_at]\n",
     )
     env, summary = _github(tmp_path)
     result = run_gate(root, "--only", "server: schemathesis over", env=env)
-    assert result.returncode == 1
+    assert result.returncode == 1, result.stdout
     expected = _line((root / SPEC).read_text(), "    get:", after=INIT_URL)
     found = [a for a in _annotations(result.stdout) if a[2] is not None]
     assert found, result.stdout
     assert {(a[0], a[1], a[2], a[3]) for a in found} == {("error", SPEC, *expected)}
-    assert any('"path" is a required property' in a[4] for a in found)
+    assert any('"expires_at" is a required property' in a[4] for a in found)
     assert "| server: schemathesis over HTTP (mock) | FAIL | 2 |" in summary.read_text()
 
 
