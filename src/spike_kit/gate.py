@@ -326,7 +326,8 @@ def render_markdown(verdicts: Sequence[Verdict], total: float, profile: str) -> 
         f"| {v.check.name} | {v.label} | {'-' if v.cases is None else v.cases} | {v.seconds:.1f} |"
         for v in verdicts
     ]
-    lines += ["", f"{len(verdicts)} checks in {total:.1f} s (profile `{profile}`)."]
+    count = f"{len(verdicts)} check{'' if len(verdicts) == 1 else 's'}"
+    lines += ["", f"{count} in {total:.1f} s (profile `{profile}`)."]
     return "\n".join(lines)
 
 
