@@ -60,10 +60,12 @@ def test_client_raises_for_prisms_401(prism_url: str) -> None:
 
 
 def test_client_raises_for_prisms_validation_error(prism_url: str) -> None:
-    """Spec: `state` is at most 2048 characters; Prism refuses a longer one with 422."""
+    """Spec: `redirect_uri` is a URI (`format: uri`); Prism refuses one that is not with 422.
+    (The client checks lengths and patterns itself, before sending, but leaves formats to the
+    server, so this is a refusal it sends and reads back.)"""
     client = AuthenticatedClient(base_url=prism_url, token=TOKEN, max_retries=0)
     with client, pytest.raises(InvalidRequestError) as raised:
-        get_integration_init_url.sync("garmin", client=client, state="s" * 2049)
+        get_integration_init_url.sync("garmin", client=client, redirect_uri="not a uri")
     assert raised.value.status_code == 422
 
 

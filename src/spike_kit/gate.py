@@ -1,8 +1,11 @@
 """The contract gate: one command that says whether spec, client and server agree.
 
 Each check is a subprocess so that one crashing tool cannot take the others' verdicts with it,
-and so that the gate runs exactly what a person would run by hand. The summary table and the
-reports (JUnit XML, schemathesis' own) are what CI keeps.
+and so that the gate runs exactly what a person would run by hand. The checks are independent,
+so they run side by side, one per core, the longest first. The summary table and the reports
+(JUnit XML, schemathesis' own) are what CI keeps; inside GitHub Actions the findings that have
+a place in the spec also become annotations on its lines, and the table and the compatibility
+changelog go to the job summary.
 
 The server checks run against the kit's mock unless the gate is given a base URL; then they
 run against that server only, with a token read from the environment. Nothing is sent
@@ -13,30 +16,34 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from attrs import frozen
+from attrs import field, frozen
 
-from spike_kit import gate_hooks
+from spike_kit import gate_findings, gate_hooks, github
+from spike_kit.gate_findings import Finding
 from spike_kit.paths import RepoLayout
 
 TOKEN_ENV = "SPIKE_GATE_TOKEN"  # noqa: S105 - the name of a variable, not a token
 """Where the schemathesis run over HTTP reads its bearer token (never from the command line)."""
-
-
-@frozen
-class Check:
-    name: str
-    command: tuple[str, ...]
-    junit: str | None = None
+SPECTRAL_ENV = "SPIKE_SPECTRAL"
+"""The Spectral executable (tox sets it to the shared npm install, see tox.ini)."""
+PROFILE_ENV = "SPIKE_TEST_PROFILE"
+"""How deep the generated cases go (contract_tests/profiles.py)."""
+PROFILES = ("gate", "full", "nightly")
+NIGHTLY_EXAMPLES = 1000
+"""Schemathesis examples per operation over HTTP in the nightly profile (schemathesis.toml
+sets the budget of the others)."""
 
 
 @frozen
@@ -46,6 +53,29 @@ class Verdict:
     cases: int | None
     seconds: float
     output: str
+    skipped: bool = False
+
+    @property
+    def label(self) -> str:
+        return "SKIP" if self.skipped else "PASS" if self.passed else "FAIL"
+
+
+Reader = Callable[[Verdict, Path], list[Finding]]
+"""What a check found, read from its output or its report in the reports folder."""
+
+
+@frozen
+class Check:
+    name: str
+    command: tuple[str, ...]
+    junit: str | None = None
+    findings: Reader | None = field(default=None, eq=False)
+    missing: str | None = None
+    """Why the check cannot run here (a tool is not installed); it fails in CI."""
+    heavy: bool = False
+    """Started first, so the longest checks do not finish last."""
+    writes: tuple[str, ...] = ()
+    """Reports it writes besides its JUnit XML, removed first so none is read stale."""
 
 
 @frozen
@@ -61,32 +91,82 @@ def _python(*args: str) -> tuple[str, ...]:
 
 
 def spectral_binary() -> str | None:
-    """Spectral installed by the tox environment (see tox.ini), or one on PATH."""
-    env_dir = Path(sys.executable).parent.parent
-    local = env_dir / "npm" / "node_modules" / ".bin" / "spectral"
-    return str(local) if local.exists() else shutil.which("spectral")
+    """Spectral as tox installs it (`$SPIKE_SPECTRAL`), or one on PATH."""
+    named = os.environ.get(SPECTRAL_ENV)
+    if named:
+        return named if Path(named).exists() else None
+    return shutil.which("spectral")
+
+
+def _validator_findings(verdict: Verdict, reports: Path) -> list[Finding]:
+    return gate_findings.from_spec_validator(verdict.check.name, verdict.output)
+
+
+def _spectral_findings(verdict: Verdict, reports: Path) -> list[Finding]:
+    return gate_findings.from_spectral(verdict.check.name, reports / "spectral.json")
+
+
+def _compat_findings(verdict: Verdict, reports: Path) -> list[Finding]:
+    return gate_findings.from_compat(verdict.check.name, reports / "compat.json")
+
+
+def _junit_findings(verdict: Verdict, reports: Path) -> list[Finding]:
+    junit = verdict.check.junit
+    return gate_findings.from_junit_operations(verdict.check.name, reports / junit) if junit else []
 
 
 def default_checks(
-    layout: RepoLayout, reports: Path, target: Target, st_config: Path | None = None
+    layout: RepoLayout,
+    reports: Path,
+    target: Target,
+    st_config: Path | None = None,
+    nightly_seed: int | None = None,
 ) -> list[Check]:
+    """The gate's checks; with `nightly_seed`, schemathesis over HTTP goes deep (nightly)."""
     spec = str(layout.spec)
-    checks = [Check("spec: openapi-spec-validator", _python("-m", "openapi_spec_validator", spec))]
-    spectral = spectral_binary()
-    if spectral is not None:
-        ruleset = str(layout.root / ".spectral.yaml")
-        checks.append(
-            Check(
-                "spec: spectral lint",
-                (spectral, "lint", "--fail-severity", "warn", "--ruleset", ruleset, spec),
-            )
+    checks = [
+        Check(
+            "spec: openapi-spec-validator",
+            _python("-m", "openapi_spec_validator", "--validation-errors", "all", spec),
+            findings=_validator_findings,
         )
+    ]
+    spectral = spectral_binary()
+    ruleset = str(layout.root / ".spectral.yaml")
+    checks.append(
+        Check(
+            "spec: spectral lint",
+            (
+                spectral or "spectral",
+                "lint",
+                "--fail-severity",
+                "warn",
+                "--ruleset",
+                ruleset,
+                "--format",
+                "stylish",
+                "--format",
+                "json",
+                "--output.json",
+                str(reports / "spectral.json"),
+                spec,
+            ),
+            findings=_spectral_findings,
+            writes=("spectral.json",),
+            missing=None
+            if spectral
+            else f"Spectral is not installed: set ${SPECTRAL_ENV} or put spectral on PATH "
+            "(`tox -e gate` installs it from npm)",
+        )
+    )
     scripts = layout.root / "scripts"
     checks.append(Check("drift: generated/", _python(str(scripts / "drift"))))
     checks.append(
         Check(
             "compat: vs base",
             _python(str(scripts / "compat"), "--json", str(reports / "compat.json")),
+            findings=_compat_findings,
+            writes=("compat.json",),
         )
     )
     checks.append(_pytest_check("client: contract tests", layout, reports, "client"))
@@ -98,6 +178,7 @@ def default_checks(
                 reports,
                 "server/test_mock_in_process.py",
                 junit="server-in-process.xml",
+                findings=_junit_findings,
             )
         )
     where = "live" if target.live else "mock"
@@ -107,6 +188,9 @@ def default_checks(
             _python("-m", "spike_kit.preflight", target.base_url, TOKEN_ENV),
         )
     )
+    deeper: tuple[str, ...] = ()
+    if nightly_seed is not None:
+        deeper = ("--max-examples", str(NIGHTLY_EXAMPLES), "--seed", str(nightly_seed))
     checks.append(
         Check(
             f"server: schemathesis over HTTP ({where})",
@@ -119,6 +203,7 @@ def default_checks(
                 target.base_url,
                 "--checks",
                 "all",
+                *deeper,
                 "--report",
                 "junit",
                 "--report-junit-path",
@@ -126,15 +211,28 @@ def default_checks(
                 "--no-color",
             ),
             junit=f"schemathesis-{where}.xml",
+            findings=_junit_findings,
+            heavy=True,
         )
     )
     return checks
 
 
+def _nightly_seed() -> int:
+    """A fresh seed each night (the gate prints it, so a failure can be replayed)."""
+    return random.SystemRandom().randrange(2**31)
+
+
 def _pytest_check(
-    name: str, layout: RepoLayout, reports: Path, suite: str, junit: str | None = None
+    name: str,
+    layout: RepoLayout,
+    reports: Path,
+    suite: str,
+    junit: str | None = None,
+    findings: Reader | None = None,
 ) -> Check:
-    """One part of `contract_tests/`, with its own JUnit report."""
+    """One part of `contract_tests/`, with its own JUnit report (in one process: the gate
+    already runs one check per core)."""
     junit = junit or f"{suite}.xml"
     return Check(
         name,
@@ -144,10 +242,14 @@ def _pytest_check(
             "-q",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "no:xdist",
             str(layout.root / "contract_tests" / suite),
             f"--junitxml={reports / junit}",
         ),
         junit=junit,
+        findings=findings,
+        heavy=True,
     )
 
 
@@ -173,8 +275,12 @@ def _count_cases(path: Path) -> int | None:
 
 
 def run_check(check: Check, layout: RepoLayout, reports: Path, env: dict[str, str]) -> Verdict:
-    if check.junit:
-        (reports / check.junit).unlink(missing_ok=True)  # no stale count from an earlier run
+    if check.missing is not None:
+        in_ci = bool(env.get("CI"))
+        said = check.missing + (" (required in CI)" if in_ci else "; skipped")
+        return Verdict(check, not in_ci, None, 0.0, said, skipped=not in_ci)
+    for name in (*((check.junit,) if check.junit else ()), *check.writes):
+        (reports / name).unlink(missing_ok=True)  # nothing stale from an earlier run
     started = time.perf_counter()
     result = subprocess.run(
         check.command,
@@ -194,7 +300,7 @@ def render_summary(verdicts: Sequence[Verdict]) -> str:
     rows += [
         (
             v.check.name,
-            "PASS" if v.passed else "FAIL",
+            v.label,
             "-" if v.cases is None else str(v.cases),
             f"{v.seconds:.1f}",
         )
@@ -206,8 +312,83 @@ def render_summary(verdicts: Sequence[Verdict]) -> str:
     return "\n".join(lines)
 
 
+def render_markdown(verdicts: Sequence[Verdict], total: float, profile: str) -> str:
+    """The summary table for the job summary."""
+    failed = [v.check.name for v in verdicts if not v.passed]
+    verdict = f"failed: {', '.join(failed)}" if failed else "all checks passed"
+    lines = [
+        f"### Contract gate: {verdict}",
+        "",
+        "| check | verdict | cases | seconds |",
+        "| --- | --- | ---: | ---: |",
+    ]
+    lines += [
+        f"| {v.check.name} | {v.label} | {'-' if v.cases is None else v.cases} | {v.seconds:.1f} |"
+        for v in verdicts
+    ]
+    count = f"{len(verdicts)} check{'' if len(verdicts) == 1 else 's'}"
+    lines += ["", f"{count} in {total:.1f} s (profile `{profile}`)."]
+    return "\n".join(lines)
+
+
+def run_checks(
+    checks: Sequence[Check],
+    layout: RepoLayout,
+    reports: Path,
+    env: dict[str, str],
+    jobs: int,
+    on_done: Callable[[Verdict], None],
+) -> list[Verdict]:
+    """Every check, `jobs` at a time, the heavy ones started first; verdicts in `checks`
+    order."""
+    order = sorted(range(len(checks)), key=lambda index: not checks[index].heavy)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {
+            index: pool.submit(run_check, checks[index], layout, reports, env) for index in order
+        }
+        for future in futures.values():
+            future.add_done_callback(lambda done: on_done(done.result()))
+        return [futures[index].result() for index in range(len(checks))]
+
+
 def _scrub(text: str, secret: str) -> str:
     return text.replace(secret, "[redacted]") if secret else text
+
+
+def _shown(text: str, env: dict[str, str]) -> str:
+    for secret in (env.get(TOKEN_ENV, ""), env.get(gate_hooks.KEY_ENV, "")):
+        text = _scrub(text, secret)
+    return text
+
+
+def report_to_github(
+    verdicts: Sequence[Verdict],
+    layout: RepoLayout,
+    reports: Path,
+    env: dict[str, str],
+    total: float,
+    profile: str,
+) -> None:
+    """Annotations for what has a place in the spec, and the job summary."""
+    found = [
+        finding for v in verdicts if v.check.findings for finding in v.check.findings(v, reports)
+    ]
+    spec_text = layout.spec.read_text(encoding="utf-8")
+    spec_file = layout.spec.relative_to(layout.root).as_posix()
+    for annotation in gate_findings.as_annotations(
+        gate_findings.placed(found, spec_text), spec_file
+    ):
+        print(_shown(annotation.command(), env))
+    summary = render_markdown(verdicts, total, profile)
+    ran_compat = any("compat.json" in v.check.writes and not v.skipped for v in verdicts)
+    compat = gate_findings.read_compat(reports / "compat.json") if ran_compat else None
+    if compat and compat.get("changelog"):
+        summary += (
+            "\n\n### Contract changes for `CHANGELOG.md`\n\n"
+            f"Against `{compat.get('base')}`, in words, ready to paste under `## [Unreleased]`:"
+            f"\n\n{compat['changelog']}"
+        )
+    github.append_summary(_shown(summary, env))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -227,6 +408,20 @@ def _parser() -> argparse.ArgumentParser:
         "--only",
         help="comma-separated check-name prefixes to run (spec, drift, compat, client, server)",
     )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="gate",
+        help="how deep the generated cases go: gate (default; few, derandomized), full (the "
+        f"whole suite's), nightly (many, a fresh seed, {NIGHTLY_EXAMPLES} schemathesis "
+        "examples per operation over HTTP)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="checks run at once (default: one per core)",
+    )
     return parser
 
 
@@ -236,7 +431,12 @@ def main(argv: list[str] | None = None) -> int:
     layout = RepoLayout.find()
     reports = args.reports.resolve()
     reports.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SCHEMATHESIS_HOOKS": "spike_kit.gate_hooks"}
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "SCHEMATHESIS_HOOKS": "spike_kit.gate_hooks",
+        PROFILE_ENV: args.profile,
+    }
     if args.base_url:
         if not env.get(TOKEN_ENV):
             parser.error(f"--base-url needs the server's bearer token in ${TOKEN_ENV}")
@@ -244,25 +444,36 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--base-url must be an http(s) URL such as https://host/v3")
     started = time.perf_counter()
     with _target(args.base_url, env) as target, schemathesis_config(layout) as st_config:
-        checks = default_checks(layout, reports, target, st_config)
+        seed = _nightly_seed() if args.profile == "nightly" else None
+        checks = default_checks(layout, reports, target, st_config, seed)
         if args.only:
             prefixes = tuple(part.strip() for part in args.only.split(",") if part.strip())
             checks = [check for check in checks if check.name.startswith(prefixes)]
             if not checks:
                 parser.error(f"--only {args.only!r} matches no check")
-        print(f"gate: server checks against {target.base_url}", flush=True)
-        verdicts = []
-        for check in checks:
-            verdict = run_check(check, layout, reports, env)
-            verdicts.append(verdict)
-            if not verdict.passed:
-                shown = verdict.output.rstrip()
-                for secret in (env.get(TOKEN_ENV, ""), env.get(gate_hooks.KEY_ENV, "")):
-                    shown = _scrub(shown, secret)
-                print(f"--- {check.name} failed ---\n{shown}\n", flush=True)
+        print(
+            f"gate: {len(checks)} checks, {args.jobs} at a time, profile {args.profile}"
+            f"{'' if seed is None else f' (schemathesis seed {seed})'}; "
+            f"server checks against {target.base_url}",
+            flush=True,
+        )
+
+        def done(verdict: Verdict) -> None:
+            print(
+                f"gate: {verdict.label} {verdict.check.name} ({verdict.seconds:.1f} s)", flush=True
+            )
+
+        verdicts = run_checks(checks, layout, reports, env, args.jobs, done)
+        for verdict in verdicts:
+            if not verdict.passed or verdict.skipped:
+                shown = _shown(verdict.output.rstrip(), env)
+                word = "skipped" if verdict.skipped else "failed"
+                print(f"--- {verdict.check.name} {word} ---\n{shown}\n", flush=True)
+    total = time.perf_counter() - started
+    if github.in_actions():
+        report_to_github(verdicts, layout, reports, env, total, args.profile)
     print(render_summary(verdicts))
     failed = [v.check.name for v in verdicts if not v.passed]
-    total = time.perf_counter() - started
     print(
         f"\ngate: {'FAILED: ' + ', '.join(failed) if failed else 'all checks passed'}"
         f" in {total:.1f} s; reports in {reports}"

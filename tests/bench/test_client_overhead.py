@@ -16,8 +16,13 @@ ROW = re.compile(
 
 
 def test_a_short_run_prints_every_mode(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--calls", "16", "--batches", "2", "--concurrency", "8", "--in-process"]) == 0
-    rows = [m for line in capsys.readouterr().out.splitlines() if (m := ROW.match(line))]
+    """A few users stand for the default thousand (which alone took two minutes here)."""
+    argv = ["--calls", "16", "--batches", "2", "--concurrency", "8", "--in-process"]
+    assert main([*argv, "--users", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "| 8 users, first call each (exchange + init_url) |" in out
+    assert "| warm calls, `for_user` view per call vs one static-token client |" in out
+    rows = [m for line in out.splitlines() if (m := ROW.match(line))]
     assert [row["mode"] for row in rows] == [
         "sync, sequential",
         "async, 8 in flight",
@@ -43,5 +48,5 @@ def test_out_of_range_arguments_are_refused_in_a_sentence(
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this OS")
 def test_the_run_gives_its_process_every_core_back() -> None:
     before = os.sched_getaffinity(0)
-    main(["--calls", "8", "--batches", "1", "--concurrency", "8"])
+    main(["--calls", "8", "--batches", "1", "--concurrency", "8", "--users", "0"])
     assert os.sched_getaffinity(0) == before

@@ -1,90 +1,51 @@
 """The gate goes red, with a message that says where and what, when each part is broken.
 
-Every test breaks one thing in a temporary copy of the repository (never this checkout) and
-runs the real `scripts/gate` there, with the copy's own code first on the import path, so the
-broken spec, client or mock is what the gate meets.
+Every test breaks one thing in a temporary copy of the repository (`tests/gate/kit_copy.py`)
+and runs the real `scripts/gate` there.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from spike_kit.paths import RepoLayout
-
-REPO = RepoLayout.find(Path(__file__))
-COPIED = ("openapi", "generated", "src", "contract_tests", "scripts")
-COPIED_FILES = ("schemathesis.toml", ".spectral.yaml", "pyproject.toml")
+from tests.gate.kit_copy import copy_kit, failed_rows, replace, run_gate
 
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
-    root = tmp_path / "kit"
-    for name in COPIED:
-        shutil.copytree(REPO.root / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in COPIED_FILES:
-        shutil.copy(REPO.root / name, root / name)
-    return root
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new))
-
-
-def _gate(root: Path, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(root / "generated"), str(root / "src")]),
-    }
-    env.pop("SPIKE_GATE_TOKEN", None)
-    if token is not None:
-        env["SPIKE_GATE_TOKEN"] = token
-    return subprocess.run(
-        [sys.executable, str(root / "scripts" / "gate"), "--reports", str(root / "reports"), *args],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
-def _failed_rows(output: str) -> list[str]:
-    return [line.split("  ")[0] for line in output.splitlines() if "  FAIL  " in line]
+    return copy_kit(tmp_path)
 
 
 def test_the_untouched_copy_passes(copy: Path) -> None:
     """The control: the same run on an unbroken copy is green, so red below means broken."""
-    result = _gate(copy, "--only", "spec,client,server")
+    result = run_gate(copy, "--only", "spec,client,server")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "all checks passed" in result.stdout
 
 
 def test_a_broken_spec_fails_the_spec_check(copy: Path) -> None:
     """Spec rule: every Response Object has a `description` (OpenAPI 3.1)."""
-    _replace(
+    replace(
         copy / "openapi" / "spike.yaml",
         "          description: The access token for this application user.\n",
         "",
     )
-    result = _gate(copy, "--only", "spec")
+    result = run_gate(copy, "--only", "spec")
     assert result.returncode == 1
-    assert _failed_rows(result.stdout) == ["spec: openapi-spec-validator"]
-    assert '"description" is a required property' in result.stdout
-    assert '["paths"]["~1auth~1hmac"]["post"]["responses"]' in result.stdout
+    assert failed_rows(result.stdout) == ["spec: openapi-spec-validator", "spec: spectral lint"]
+    validator = result.stdout.split("openapi-spec-validator failed ---", 1)[1]
+    assert '"description" is a required property' in validator
+    assert '["paths"]["~1auth~1hmac"]["post"]["responses"]' in validator
+    spectral = result.stdout.split("spectral lint failed ---", 1)[1]
+    assert "oas3-schema" in spectral
+    assert "paths./auth/hmac.post.responses[200]" in spectral
 
 
 def test_a_client_that_sends_the_wrong_path_fails_the_client_suite(copy: Path) -> None:
     """Spec rule: GET /providers/{provider_slug}/integration/init_url."""
-    _replace(
+    replace(
         copy
         / "generated"
         / "spike_api_client"
@@ -94,22 +55,22 @@ def test_a_client_that_sends_the_wrong_path_fails_the_client_suite(copy: Path) -
         '"/providers/{provider_slug}/integration/init_url"',
         '"/providers/{provider_slug}/integration/init-url"',
     )
-    result = _gate(copy, "--only", "client")
+    result = run_gate(copy, "--only", "client")
     assert result.returncode == 1
-    assert _failed_rows(result.stdout) == ["client: contract tests"]
+    assert failed_rows(result.stdout) == ["client: contract tests"]
     assert "/integration/init-url" in result.stdout
 
 
 def test_a_mock_that_drops_a_required_field_fails_both_server_runs(copy: Path) -> None:
     """Spec rule: IntegrationInitUrl requires `path`."""
-    _replace(
+    replace(
         copy / "src" / "spike_kit" / "mock" / "app.py",
         ',"path":{_json_string(path)}}}',
         "}}",
     )
-    result = _gate(copy, "--only", "server")
+    result = run_gate(copy, "--only", "server")
     assert result.returncode == 1
-    assert _failed_rows(result.stdout) == [
+    assert failed_rows(result.stdout) == [
         "server: schemathesis in-process",
         "server: schemathesis over HTTP (mock)",
     ]
@@ -120,19 +81,19 @@ def test_a_mock_that_drops_a_required_field_fails_both_server_runs(copy: Path) -
 
 
 def test_a_hand_edit_of_the_client_fails_drift(copy: Path) -> None:
-    _replace(
+    replace(
         copy / "generated" / "spike_api_client" / "models" / "problem.py",
         "class Problem:",
         "class Problem:  # edited by hand",
     )
-    result = _gate(copy, "--only", "drift")
+    result = run_gate(copy, "--only", "drift")
     assert result.returncode == 1
-    assert _failed_rows(result.stdout) == ["drift: generated/"]
+    assert failed_rows(result.stdout) == ["drift: generated/"]
     assert "spike_api_client/models/problem.py" in result.stdout
 
 
 def test_live_mode_needs_a_token_from_the_environment(copy: Path) -> None:
-    result = _gate(copy, "--base-url", "https://staging.invalid/v3")
+    result = run_gate(copy, "--base-url", "https://staging.invalid/v3")
     assert result.returncode == 2
     assert "SPIKE_GATE_TOKEN" in result.stderr
 
@@ -146,13 +107,15 @@ def test_live_mode_gates_the_given_server_with_the_token_from_the_environment(
 
     token = "staging-token-6f1d2e3c4b5a"
     with MockProcess("--no-faults", "--public-url", "http://localhost", "--token", token) as server:
-        good = _gate(copy, "--only", "server", "--base-url", server.base_url, token=token)
-        wrong = _gate(copy, "--only", "server", "--base-url", server.base_url, token="not-it-1234")
+        good = run_gate(copy, "--only", "server", "--base-url", server.base_url, token=token)
+        wrong = run_gate(
+            copy, "--only", "server", "--base-url", server.base_url, token="not-it-1234"
+        )
     assert good.returncode == 0, good.stdout
     assert "server: schemathesis over HTTP (live)" in good.stdout
     assert "in-process" not in good.stdout
     assert token not in good.stdout + good.stderr
     assert wrong.returncode == 1
-    assert _failed_rows(wrong.stdout) == ["server: token accepted"]
+    assert failed_rows(wrong.stdout) == ["server: token accepted"]
     assert "refused the token: 401" in wrong.stdout
     assert "not-it-1234" not in wrong.stdout + wrong.stderr

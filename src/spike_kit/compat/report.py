@@ -11,6 +11,7 @@ from pathlib import Path
 from attrs import frozen
 
 from spike_kit.compat.model import Change, Kind, Severity
+from spike_kit.github import Annotation
 from spike_kit.spec_lines import SpecLines, SpecLinesError
 
 _EXAMPLE_LIMIT = 300
@@ -153,6 +154,7 @@ def as_json(outcome: Outcome) -> str:
             "failures": list(outcome.failures),
             "notes": list(outcome.notes),
             "changes": changes,
+            "changelog": changelog_summary(outcome.changes) if outcome.changes else None,
         },
         indent=2,
         ensure_ascii=False,
@@ -183,14 +185,6 @@ def as_markdown(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def as_github(outcome: Outcome) -> str:
     """GitHub workflow commands: one annotation per contract change, at the spec's line."""
     lines = _locator(outcome)
@@ -199,18 +193,19 @@ def as_github(outcome: Outcome) -> str:
     for change in outcome.changes:
         if change.severity is Severity.DOCUMENTATION:
             continue
-        level = "error" if change.breaking else "notice"
-        props = []
-        if where is not None:
-            props.append(f"file={_escape_property(where)}")
-            if lines is not None:
-                location = lines.locate(change.pointer)
-                props.append(f"line={location.line},col={location.column}")
-        title = f"compat: {change.severity.value} ({_decided_by(change)})"
-        props.append(f"title={_escape_property(title)}")
-        out.append(f"::{level} {','.join(props)}::{_escape_data(in_words(change))}")
+        location = lines.locate(change.pointer) if lines is not None and where else None
+        out.append(
+            Annotation(
+                "error" if change.breaking else "notice",
+                in_words(change),
+                file=where,
+                line=location.line if location else None,
+                column=location.column if location else None,
+                title=f"compat: {change.severity.value} ({_decided_by(change)})",
+            ).command()
+        )
     for problem in (*outcome.version_problems, *outcome.failures):
-        out.append(f"::error title=compat::{_escape_data(problem)}")
+        out.append(Annotation("error", problem, title="compat").command())
     out.append(f"compat {'FAILED' if not outcome.passed else 'passed'}: {_totals(outcome)}")
     return "\n".join(out)
 

@@ -1,0 +1,64 @@
+"""A temporary copy of the kit for the gate to run in, and ways to read what it said.
+
+Every gate test breaks one thing in such a copy (never this checkout) and runs the real
+`scripts/gate` there, with the copy's own code first on the import path, so the broken spec,
+client or mock is what the gate meets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from spike_kit.paths import RepoLayout
+
+REPO = RepoLayout.find(Path(__file__))
+COPIED = ("openapi", "generated", "src", "contract_tests", "scripts")
+COPIED_FILES = ("schemathesis.toml", ".spectral.yaml", "pyproject.toml")
+
+
+def copy_kit(tmp_path: Path) -> Path:
+    root = tmp_path / "kit"
+    for name in COPIED:
+        shutil.copytree(REPO.root / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in COPIED_FILES:
+        shutil.copy(REPO.root / name, root / name)
+    return root
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def run_gate(
+    root: Path, *args: str, token: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    run_env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root / "generated"), str(root / "src")]),
+        **(env or {}),
+    }
+    run_env.pop("SPIKE_GATE_TOKEN", None)
+    if token is not None:
+        run_env["SPIKE_GATE_TOKEN"] = token
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        if env is None or name not in env:
+            run_env.pop(name, None)
+    return subprocess.run(
+        [sys.executable, str(root / "scripts" / "gate"), "--reports", str(root / "reports"), *args],
+        cwd=root,
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def failed_rows(output: str) -> list[str]:
+    return [line.split("  ")[0] for line in output.splitlines() if "  FAIL  " in line]

@@ -1,0 +1,67 @@
+"""Reading each tool's way of saying where: the parts the gate tests on a broken copy do not
+reach (several validator errors, pytest's JUnit names, escaping)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spike_kit.gate_findings import Finding, from_junit_operations, from_spec_validator, placed
+from spike_kit.github import Annotation
+
+SPEC = """openapi: 3.1.0
+paths:
+  /a/{id}:
+    get:
+      responses:
+        '200':
+          description: ok
+"""
+
+
+def test_every_validator_error_keeps_its_own_instance_path() -> None:
+    output = """spike.yaml: Validation Error: [1] "description" is a required property
+
+Failed validating "required" in schema["$defs"]["response"]
+
+On instance["paths"]["~1a~1{id}"]["get"]["responses"][200]:
+    {}
+spike.yaml: Validation Error: [2] 5 is not of type "string"
+
+On instance["info"]["title"]:
+    5
+"""
+    found = from_spec_validator("v", output)
+    assert found == [
+        Finding("v", '"description" is a required property', "/paths/~1a~1{id}/get/responses/200"),
+        Finding("v", '5 is not of type "string"', "/info/title"),
+    ]
+    located = placed(found, SPEC)
+    assert (located[0].line, located[0].column) == (6, 9)
+    assert (located[1].line, located[1].column) == (1, 1)  # not in the text: the document
+
+
+def test_pytest_and_cli_junit_names_both_lead_to_the_operation(tmp_path: Path) -> None:
+    report = tmp_path / "r.xml"
+    report.write_text(
+        """<testsuites><testsuite>
+<testcase name="test_mock_conforms_to_the_spec[GET /a/{id}]">
+<failure message="m">ST108 Response violates schema
+line two</failure></testcase>
+<testcase name="GET /a/{id}"><failure>ST101 Server error</failure></testcase>
+<testcase name="POST /a/{id}" />
+</testsuite></testsuites>"""
+    )
+    found = from_junit_operations("s", report)
+    assert [f.pointer for f in found] == ["/paths/~1a~1{id}/get", "/paths/~1a~1{id}/get"]
+    assert "ST108 Response violates schema\nline two" in found[0].message
+    assert [(f.line, f.column) for f in placed(found, SPEC)] == [(4, 5), (4, 5)]
+
+
+def test_annotation_escapes_what_the_runner_would_misread() -> None:
+    line = Annotation(
+        "error", "50% of 2 lines\nsecond", file="a,b:c.yaml", line=3, column=4, title="t: x"
+    ).command()
+    assert (
+        line == "::error file=a%2Cb%3Ac.yaml,line=3,col=4,title=t%3A x::50%25 of 2 lines%0Asecond"
+    )
+    assert Annotation("notice", "no place").command() == "::notice::no place"
