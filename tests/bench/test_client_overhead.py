@@ -21,7 +21,7 @@ def test_a_short_run_prints_every_mode(capsys: pytest.CaptureFixture[str]) -> No
     assert main([*argv, "--users", "8"]) == 0
     out = capsys.readouterr().out
     assert "| 8 users, first call each (exchange + init_url) |" in out
-    assert "| warm calls, `for_user` view per call vs one static-token client |" in out
+    assert "| warm calls, `for_user` view per call vs one client holding one issued token |" in out
     rows = [m for line in out.splitlines() if (m := ROW.match(line))]
     assert [row["mode"] for row in rows] == [
         "sync, sequential",

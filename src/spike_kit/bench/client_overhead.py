@@ -233,7 +233,7 @@ def _report_users(users: int, cold: tuple[float, float], calls: int, warm: list[
     overheads = sorted(pair.overhead_percent for pair in warm)
     quartiles = statistics.quantiles(overheads, n=4) if len(overheads) > 1 else overheads * 3
     print(
-        f"| warm calls, `for_user` view per call vs one static-token client | "
+        f"| warm calls, `for_user` view per call vs one client holding one issued token | "
         f"{static:,.0f} calls/s | {views:,.0f} calls/s | {statistics.median(overheads):+.1f}% "
         f"(middle half {quartiles[0]:+.1f}% to {quartiles[2]:+.1f}%) |"
     )

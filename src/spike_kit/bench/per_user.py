@@ -5,7 +5,10 @@ needing its token, made either with a new `AuthenticatedClient` per user (tokens
 one shared anonymous `Client`: what a service did before `ApplicationClient`) or through one
 `ApplicationClient`'s `for_user` views. Warm: calls cycling through users whose tokens are
 cached, beside the same calls on one static-token `AuthenticatedClient`, in alternating
-batches like `client_overhead`.
+batches like `client_overhead`. The static token is one the mock issued (a JWT, like the
+views'), so the mock verifies a signed token on both sides and the difference is the client's:
+the mock's fixed `spike-mock-token` skips that verification and would credit the static side
+with server time the views' calls spend.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from spike_api_client import ApplicationClient, AuthenticatedClient, Client, exc
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
 from spike_kit.bench.pairs import Pair, paired, seconds
-from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY, DEFAULT_STATIC_TOKEN
+from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY
 
 REDIRECT_HOSTS = ["127.0.0.1:*"]
 
@@ -66,9 +69,16 @@ def one_application(base_url: str, users: int) -> float:
 def warm_pairs(base_url: str, calls: int, batches: int, users: int) -> list[Pair]:
     """Seconds per batch: a static-token client (`plain`) beside `for_user` views of users
     whose tokens are cached (`client`), each call with a new `state`."""
+    with Client(base_url=base_url) as anonymous:
+        issued = exchange_token(
+            anonymous,
+            application_id=DEFAULT_APPLICATION_ID,
+            application_user_id=_users("static", 1)[0],
+            hmac_key=DEFAULT_HMAC_KEY,
+        )
     with (
         AuthenticatedClient(
-            base_url=base_url, token=DEFAULT_STATIC_TOKEN, redirect_hosts=REDIRECT_HOSTS
+            base_url=base_url, token=issued, redirect_hosts=REDIRECT_HOSTS
         ) as static,
         _app(base_url) as app,
     ):
