@@ -20,6 +20,11 @@ def test_a_short_run_prints_every_mode(capsys: pytest.CaptureFixture[str]) -> No
     argv = ["--calls", "16", "--batches", "2", "--concurrency", "8", "--in-process"]
     assert main([*argv, "--users", "8"]) == 0
     out = capsys.readouterr().out
+    assert [line.split(":", 1)[0] for line in out.splitlines()[:3]] == [
+        "command",
+        "machine",
+        "date",
+    ]
     assert "| 8 users, first call each (exchange + init_url) |" in out
     assert "| warm calls, `for_user` view per call vs one client holding one issued token |" in out
     rows = [m for line in out.splitlines() if (m := ROW.match(line))]

@@ -23,7 +23,7 @@ import httpx
 from spike_api_client import AuthenticatedClient
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
-from spike_kit.bench import per_user
+from spike_kit.bench import per_user, run_info
 from spike_kit.bench.pairs import Pair, paired, seconds
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
@@ -202,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     where = "mock and client pinned to different cores" if pinned else "cores shared"
+    print("\n".join(run_info.describe(where)))
     print(
         f"{args.batches} alternating batches of {args.calls} calls per side against spike-mock "
         f"on 127.0.0.1 ({where}); medians per batch"

@@ -22,13 +22,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime
 import os
-import platform
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,6 +34,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from spike_kit.bench import run_info
 from spike_kit.children import children_of
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN, bundled_spec_path
@@ -291,14 +289,6 @@ def run_rows(ctx: Context, wanted: list[str]) -> dict[str, Row]:
 
 
 # Printing -----------------------------------------------------------------------------------
-def _cpu_model() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
-
-
 def _wrk_version(wrk: str) -> str:
     finished = subprocess.run([wrk, "--version"], capture_output=True, text=True, timeout=10)
     first = (finished.stdout or finished.stderr).splitlines()
@@ -313,12 +303,8 @@ def describe_run(ctx: Context) -> list[str]:
         if ctx.cores
         else "fewer than 2 cores: wrk and the servers share them (figures understate servers)"
     )
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return [
-        f"command: {' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}",
-        f"machine: {platform.node()}, {_cpu_model()}, {os.cpu_count()} cores; {where}; "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}",
-        f"date: {now}",
+        *run_info.describe(where),
         f"load: {_wrk_version(ctx.wrk)}, 1 thread, {ctx.connections} connections, "
         f"{ctx.seconds} s per row, GET {REQUEST} with a bearer token, on 127.0.0.1",
     ]
