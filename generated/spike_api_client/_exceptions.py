@@ -123,8 +123,8 @@ class APIStatusError(APIResponseError):
         retry_after: float | None = None,
     ) -> None:
         super().__init__(message, response=response)
-        self.problem = problem
-        self.retry_after = retry_after
+        self.problem: Problem | None = problem
+        self.retry_after: float | None = retry_after
         """Seconds the server asked us to wait (`Retry-After`), when it said."""
 
     @property

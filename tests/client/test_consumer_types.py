@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 CONSUMER = Path(__file__).parent / "consumer" / "service.py"
+CONSUMER_TESTS = Path(__file__).parent / "consumer" / "service_tests.py"
 
 
 def test_mypy_strict_accepts_the_consumer(tmp_path: Path) -> None:
@@ -26,6 +27,7 @@ def test_mypy_strict_accepts_the_consumer(tmp_path: Path) -> None:
             "--cache-dir",
             str(tmp_path),
             str(CONSUMER),
+            str(CONSUMER_TESTS),
         ],
         capture_output=True,
         text=True,
@@ -48,6 +50,7 @@ def test_pyright_strict_accepts_the_consumer(tmp_path: Path) -> None:
             "--pythonpath",
             sys.executable,
             str(CONSUMER),
+            str(CONSUMER_TESTS),
         ],
         capture_output=True,
         text=True,

@@ -11,8 +11,9 @@ import textwrap
 import httpx
 import pytest
 import respx
+from spike_api_client import SpikeError
 
-from tests.client.conftest import GOOD_BODY, ROUTE, Call, make_client
+from tests.client.conftest import BASE_URL, GOOD_BODY, ROUTE, Call, make_client
 
 STATE = "state-value-4f1c9a"
 EMAIL = "someone@example.com"
@@ -86,3 +87,32 @@ def test_no_query_value_reaches_a_client_log_line(
         text = record.getMessage() + repr(record.__dict__)
         assert STATE not in text
         assert EMAIL not in text
+
+
+@pytest.mark.parametrize(
+    ("slug", "on_the_wire"),
+    [
+        ("garmin\nFAKE: admin logged in", "garmin%0AFAKE%3A%20admin%20logged%20in"),
+        ("gar/min", "gar%2Fmin"),
+    ],
+    ids=["newline", "slash"],
+)
+def test_a_slug_is_logged_and_reported_as_sent(
+    call: Call, caplog: pytest.LogCaptureFixture, slug: str, on_the_wire: str
+) -> None:
+    """A slug taken from a user's request can neither start a log line of its own nor pass
+    for another path: logs and messages show the path percent-encoded, as it went out."""
+    caplog.set_level(logging.DEBUG, logger="spike_api_client")
+    with respx.mock() as router:
+        router.get(url__startswith=BASE_URL).mock(return_value=httpx.Response(404))
+        with pytest.raises(SpikeError) as raised:
+            call(make_client(), slug=slug)
+    expected = f"/v3/providers/{on_the_wire}/integration/init_url"
+    assert expected in str(raised.value)
+    records = _client_records(caplog)
+    assert records
+    for record in records:
+        message = record.getMessage()
+        assert "\n" not in message
+        assert slug not in message
+    assert any(expected in record.getMessage() for record in records)

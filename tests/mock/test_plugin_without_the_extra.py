@@ -1,4 +1,4 @@
-"""The pytest plugin loads wherever the kit is installed, even without its `mock` extra.
+"""The pytest plugin and `spike-mock` work or say what to install, even without the `mock` extra.
 
 pytest loads every `pytest11` plugin of an environment at start-up; before, the plugin
 imported starlette and httpx, so installing the kit without the extra broke every pytest run
@@ -63,3 +63,16 @@ def test_a_fixture_without_the_extra_says_which_extra_to_install(
     assert "pip install 'spike-contract-kit[mock]'" in done.stdout
     assert "Traceback" not in done.stdout
     assert "ModuleNotFoundError" not in done.stdout + done.stderr
+
+
+def test_spike_mock_without_the_extra_says_which_extra_to_install(
+    bare_kit: Path, tmp_path: Path
+) -> None:
+    command = bare_kit.parent / "spike-mock"
+    done = _run([str(command), "--port", "0"], tmp_path, 60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "spike-mock needs the kit's mock extra (httpx, uvicorn, jsonschema_rs missing): "
+        "pip install 'spike-contract-kit[mock]'"
+    )
+    assert "Traceback" not in done.stdout + done.stderr

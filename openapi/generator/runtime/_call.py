@@ -82,6 +82,12 @@ class Answer:
         return self._body
 
 
+def wire_path(url: httpx.URL) -> str:
+    """The path as sent, still percent-encoded: a slug from a user's request cannot then
+    start a new log line (`%0A`) or pass for another path (`%2F`) in logs and messages."""
+    return url.raw_path.partition(b"?")[0].decode("ascii")
+
+
 class _Sent:
     """One attempt: its request and what it carried, for its log line, errors and scrubbing."""
 
@@ -97,7 +103,7 @@ class _Sent:
 
     @property
     def where(self) -> str:
-        return f"{self.request.method} {self.request.url.path}"
+        return f"{self.request.method} {wire_path(self.request.url)}"
 
     def scrubber(self) -> Scrubber:
         """Scrubs every credential this request carried (the token itself, without its
@@ -441,7 +447,7 @@ class _Call:
     def out_of_time(self, sent: _Sent | None) -> APITimeoutError:
         """The error when the deadline ran out: during attempt `sent`, or between attempts
         (`sent` None), or before the first while waiting for a credential."""
-        where = f"{self.operation.method} {httpx.URL(self.url).path}"
+        where = f"{self.operation.method} {wire_path(httpx.URL(self.url))}"
         if sent is not None:
             self.log(sent, "deadline")
         if self.attempts:

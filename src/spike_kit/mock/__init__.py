@@ -14,9 +14,10 @@ from spike_kit.mock.settings import MockSettings
 
 if TYPE_CHECKING:
     from spike_kit.mock.app import create_app
+    from spike_kit.mock.pytest_plugin import MockHandle
     from spike_kit.mock.server import MockServer
 
-__all__ = ["MockServer", "MockSettings", "create_app"]
+__all__ = ["MockHandle", "MockServer", "MockSettings", "create_app"]
 
 
 def __getattr__(name: str) -> Any:
@@ -24,6 +25,10 @@ def __getattr__(name: str) -> Any:
         from spike_kit.mock.app import create_app
 
         return create_app
+    if name == "MockHandle":  # what the `spike_mock` fixtures give, for annotating tests
+        from spike_kit.mock.pytest_plugin import MockHandle
+
+        return MockHandle
     if name == "MockServer":
         from spike_kit.mock.server import MockServer
 

@@ -15,23 +15,21 @@ is imported when a fixture is used, and a missing extra is said in one sentence.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from spike_kit.mock.extra import MOCK_EXTRA, missing_modules
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN, MockSettings
 
 if TYPE_CHECKING:
     import httpx
-
-MOCK_EXTRA = "pip install 'spike-contract-kit[mock]'"
-_MOCK_MODULES = ("httpx", "uvicorn", "jsonschema_rs")
+    from spike_api_client import AuthenticatedClient
 
 
 def _require_the_mock_extra() -> None:
-    missing = [name for name in _MOCK_MODULES if importlib.util.find_spec(name) is None]
+    missing = missing_modules()
     if missing:
         pytest.fail(
             f"the spike_mock fixtures need the kit's mock extra ({', '.join(missing)} "
@@ -56,7 +54,7 @@ class MockHandle:
         self.transport = transport
         self.async_transport = async_transport
         self._issue = issue
-        self._clients: list[Any] = []
+        self._clients: list[AuthenticatedClient] = []
 
     def token_for(self, application_user_id: str, application_id: int | None = None) -> str:
         """A valid bearer token for this user, as `POST /auth/hmac` would issue it."""
@@ -66,7 +64,7 @@ class MockHandle:
         token: str = self._issue(Identity(app_id, application_user_id))
         return token
 
-    def client(self, token: str = DEFAULT_STATIC_TOKEN, **options: Any) -> Any:
+    def client(self, token: str = DEFAULT_STATIC_TOKEN, **options: Any) -> AuthenticatedClient:
         """An `AuthenticatedClient` aimed at this mock (needs `spike-api-client` installed).
 
         Its async side keeps no idle connections: an async test runs in an event loop that

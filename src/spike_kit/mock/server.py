@@ -42,7 +42,8 @@ def fastest_uvicorn_options() -> dict[str, Any]:
 def uvicorn_config(app: ASGIApp, host: str, port: int, access_log: bool = False) -> uvicorn.Config:
     """How every mock (and the benchmark's reference apps) is served: no proxy-header
     rewriting (the mock binds to loopback, `--public-url` covers proxies), no `server`
-    header, no lifespan, no access log unless asked."""
+    header, no lifespan, no WebSocket support (the API has none, and uvicorn would otherwise
+    import the websockets package), no access log unless asked."""
     return uvicorn.Config(
         app,
         host=host,
@@ -50,6 +51,7 @@ def uvicorn_config(app: ASGIApp, host: str, port: int, access_log: bool = False)
         access_log=access_log,
         log_level="warning",
         lifespan="off",
+        ws="none",
         proxy_headers=False,
         server_header=False,
         **fastest_uvicorn_options(),

@@ -72,6 +72,7 @@ def explain(spike: AuthenticatedClient) -> str:
     except NotFoundError as error:
         return f"{error.status_code} {error.title} {error.detail}"
     except RateLimitError as error:
+        assert_type(error.retry_after, float | None)
         return f"retry in {error.retry_after}"
     except AuthenticationError as error:
         return error.detail or "sign in again"
