@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest
 
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.spec import dereference, load_spec
 
 SPEC_PATH = RepoLayout.find(Path(__file__)).spec

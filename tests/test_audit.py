@@ -25,7 +25,7 @@ import pytest
 from packaging.version import Version
 
 from spike_kit.audit import pinned_packages, requirements
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 
 REPO = RepoLayout.find(Path(__file__))
 ADVISORY: dict[str, Any] = {

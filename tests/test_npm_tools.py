@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 
 SCRIPT = RepoLayout.find(Path(__file__)).root / "scripts" / "npm_tools"
 SPEC = "@stoplight/spectral-cli@6.16.3"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from uv import find_uv_bin
 
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 
 KIT_NAME = "spike-contract-kit"
 CLIENT_NAME = "spike-api-client"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 
 REPO = RepoLayout.find(Path(__file__))
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 
 REPO = RepoLayout.find(Path(__file__))
 COPIED = ("openapi", "generated", "src", "contract_tests", "scripts")

@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from spike_kit.children import children_of
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
+from spike_kit.processes import children_of
 from tests.mock.conftest import signed_body
 
 WORKERS = 2

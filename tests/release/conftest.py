@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.release.build import Built, build
 
 REPO = RepoLayout.find(Path(__file__))

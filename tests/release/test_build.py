@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from spike_kit.git import git
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.release.build import BuildError, Built, build, twine_check
 from spike_kit.release.dists import BUILD_INFO, Dist
 from tests.release.conftest import REPO

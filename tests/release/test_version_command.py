@@ -16,7 +16,7 @@ import pytest
 
 from spike_kit.codegen.drift import check_drift
 from spike_kit.git import git
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.release.version import ReleaseError, bump, config_version, main, prepare
 from tests.release.conftest import REPO
 

@@ -37,10 +37,10 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from spike_kit.children import children_of
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN, bundled_spec_path
 from spike_kit.prism import PrismError, PrismProcess
+from spike_kit.processes import children_of
 
 REQUEST = "/providers/garmin/integration/init_url?state=bench"
 ROWS = ("raw", "starlette", "mock", "workers", "prism-silent", "prism")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from attrs import frozen
 
-from spike_kit.codegen.regenerate import GenerationError, build_client
-from spike_kit.paths import RepoLayout
+from spike_kit.codegen.regenerate import ClientGenerationError, build_client
+from spike_kit.layout import RepoLayout
 
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "build", "dist"}
 
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     layout = RepoLayout.find()
     try:
         report = check_drift(layout)
-    except GenerationError as exc:
+    except ClientGenerationError as exc:
         print(f"drift: {exc}", file=sys.stderr)
         return 1
     print(report.render("generated/"))

@@ -31,7 +31,7 @@ from spike_kit.compat.sources import (
     working_tree,
 )
 from spike_kit.compat.versions import Version, VersionError, version_problems
-from spike_kit.paths import CONFIG_IN_REPO, RepoLayout, RepositoryNotFoundError
+from spike_kit.layout import CONFIG_IN_REPO, RepoLayout, RepositoryNotFoundError
 from spike_kit.spec import SpecError
 
 FAIL_ON = ("breaking", "compatible")

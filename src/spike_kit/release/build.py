@@ -31,7 +31,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from spike_kit.git import GitError, git, uncommitted
-from spike_kit.paths import RepoLayout, RepositoryNotFoundError
+from spike_kit.layout import RepoLayout, RepositoryNotFoundError
 from spike_kit.release.dists import BUILD_INFO, Dist, DistError, read_dists
 
 GENERATOR = "openapi-python-client"

@@ -22,7 +22,7 @@ from pathlib import Path
 from attrs import field, frozen
 
 from spike_kit.git import RELEASE_TAG_PREFIX, git
-from spike_kit.paths import RepoLayout, RepositoryNotFoundError
+from spike_kit.layout import RepoLayout, RepositoryNotFoundError
 from spike_kit.release.dists import Dist, DistError, parse_filename, read_dists
 from spike_kit.release.index import IndexReadError, project_files, same_origin, shown
 
