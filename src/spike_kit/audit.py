@@ -120,8 +120,8 @@ def audit(pinned: str, service: list[str], extra: list[str]) -> int:
         return subprocess.run(command, check=False, timeout=600).returncode
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="audit", description=__doc__.splitlines()[0])
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument(
         "--root", type=Path, help="the kit checkout to audit (default: the one around here)"
     )
@@ -137,8 +137,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "audit") -> int:
+    args = _parser(prog).parse_args(argv)
     root = args.root.resolve() if args.root else RepoLayout.find().root
     try:
         lines = requirements(root)

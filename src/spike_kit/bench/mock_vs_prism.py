@@ -383,8 +383,8 @@ def _tool(name: str, given: str | None) -> str | None:
     return given or os.environ.get(f"SPIKE_BENCH_{name.upper()}") or shutil.which(name)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser(prog: str = "bench_mock") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--wrk", help="wrk (default: $SPIKE_BENCH_WRK or PATH)")
     parser.add_argument("--prism", help="the prism CLI (default: $SPIKE_BENCH_PRISM or PATH)")
     parser.add_argument("--connections", type=int, default=32, help="default 32")
@@ -409,8 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, prog: str = "bench_mock") -> int:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     if not 1 <= args.seconds <= 120 or not 1 <= args.connections <= 1024:
         parser.error("--seconds must be 1..120 and --connections 1..1024")

@@ -81,9 +81,9 @@ def check_drift(layout: RepoLayout) -> DriftReport:
         return compare_trees(layout.generated_dir, fresh)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "drift") -> int:
     parser = argparse.ArgumentParser(
-        prog="drift", description="Fail when generated/ differs from a fresh regeneration."
+        prog=prog, description="Fail when generated/ differs from a fresh regeneration."
     )
     parser.parse_args(argv)
     layout = RepoLayout.find()

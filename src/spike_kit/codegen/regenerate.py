@@ -125,9 +125,9 @@ def regenerate(layout: RepoLayout) -> None:
         shutil.copytree(built, target)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "regenerate") -> int:
     parser = argparse.ArgumentParser(
-        prog="regenerate", description="Rebuild generated/ from openapi/spike.yaml."
+        prog=prog, description="Rebuild generated/ from openapi/spike.yaml."
     )
     parser.parse_args(argv)
     layout = RepoLayout.find()

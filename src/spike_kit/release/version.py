@@ -168,8 +168,8 @@ def _say(proposal: Proposal, command: str) -> None:
     print(f"{command}: client version {proposal.version}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="release", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str = "release") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     bump_parser = commands.add_parser(
         "bump", help="set the version a contract change needs (vs. the merge-base) and regenerate"
