@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from spike_kit.layout import RepoLayout
 from spike_kit.mock.cli import build_parser as mock_parser
 from spike_kit.mock.faults import parse_fault
 from tests.client.readme_blocks import (
@@ -22,8 +21,9 @@ from tests.client.readme_blocks import (
     FRAGMENT,
     fenced_blocks,
 )
+from tests.support import REPO
 
-ROOT = RepoLayout.find(Path(__file__)).root
+ROOT = REPO.root
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 OUTPUT_LANGUAGES = {"text", "json", "markdown"}
 """Blocks that show what a tool printed or wrote, not code to run."""

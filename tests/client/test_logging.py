@@ -12,7 +12,7 @@ import httpx
 import pytest
 import respx
 
-from tests.client.conftest import GOOD_BODY, ROUTE, Call, make_client
+from tests.client.support import GOOD_BODY, ROUTE, Call, make_client
 
 STATE = "state-value-4f1c9a"
 EMAIL = "someone@example.com"

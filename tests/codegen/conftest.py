@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from spike_kit.layout import RepoLayout
-
-REPO = RepoLayout.find(Path(__file__))
+from tests.support import REPO
 
 
 @pytest.fixture

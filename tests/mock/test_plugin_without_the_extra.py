@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from spike_kit.layout import RepoLayout
-
-REPO = RepoLayout.find(Path(__file__))
+from tests.support import REPO
 
 BASE = ["attrs>=23.1", "pyyaml>=6.0", "jsonschema>=4.18", "pytest==9.2.0", "hatchling>=1.25"]
 

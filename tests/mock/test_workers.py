@@ -19,7 +19,7 @@ import pytest
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
 from spike_kit.processes import children_of
-from tests.mock.conftest import signed_body
+from tests.mock.support import signed_body
 
 WORKERS = 2
 TRIES = 200

@@ -22,7 +22,8 @@ import pytest
 from spike_kit.mock.process import MockProcess
 from spike_kit.release.build import Built
 from tests.client.readme_blocks import CONSUMER_SUITE, python_blocks, run_block, runnable_blocks
-from tests.release.conftest import REPO, fresh_venv, pip_install
+from tests.release.support import fresh_venv, pip_install
+from tests.support import REPO
 
 _IMPORTED = re.compile(r"^(?:from|import) ([A-Za-z_]\w*)", re.MULTILINE)
 
