@@ -24,7 +24,7 @@ from pathlib import Path
 
 from uv import find_uv_bin
 
-from spike_kit.layout import RepoLayout
+from spike_kit.layout import checkout_for
 
 KIT_NAME = "spike-contract-kit"
 CLIENT_NAME = "spike-api-client"
@@ -138,8 +138,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, prog: str = "audit") -> int:
-    args = _parser(prog).parse_args(argv)
-    root = args.root.resolve() if args.root else RepoLayout.find().root
+    parser = _parser(prog)
+    args = parser.parse_args(argv)
+    root = args.root.resolve() if args.root else checkout_for(parser).root
     try:
         lines = requirements(root)
         pinned = resolve(lines)

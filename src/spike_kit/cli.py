@@ -14,7 +14,7 @@ import importlib
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
-from typing import cast
+from typing import NoReturn, cast
 
 from attrs import frozen
 
@@ -120,11 +120,10 @@ def overview() -> str:
     )
 
 
-def _refuse(message: str) -> int:
+def _refuse(message: str) -> NoReturn:
     """A usage error as argparse reports one: usage and the reason on stderr, exit 2."""
     parser = argparse.ArgumentParser(prog=PROG, usage=f"{PROG} <command> [options]")
-    parser.error(message)  # exits with 2
-    return 2  # pragma: no cover - parser.error does not return
+    parser.error(message)
 
 
 def _pick(args: list[str]) -> tuple[Command, list[str]] | int:
@@ -139,14 +138,14 @@ def _pick(args: list[str]) -> tuple[Command, list[str]] | int:
             if rest:
                 print(f"usage: {PROG} {head} {{{choices}}} [options]")
                 return 0
-            return _refuse(f"`{head}` needs one of: {choices}")
+            _refuse(f"`{head}` needs one of: {choices}")
         name = f"{head} {rest[0]}"
         if name not in BY_NAME:
-            return _refuse(f"unknown command {name!r}; `{head}` takes one of: {choices}")
+            _refuse(f"unknown command {name!r}; `{head}` takes one of: {choices}")
         return BY_NAME[name], rest[1:]
     if head not in BY_NAME:
         known = ", ".join(sorted({command.name.split()[0] for command in COMMANDS}))
-        return _refuse(f"unknown command {head!r}; choose from: {known}")
+        _refuse(f"unknown command {head!r}; choose from: {known}")
     return BY_NAME[head], rest
 
 

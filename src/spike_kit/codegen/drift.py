@@ -15,7 +15,7 @@ from pathlib import Path
 from attrs import frozen
 
 from spike_kit.codegen.regenerate import ClientGenerationError, build_client
-from spike_kit.layout import RepoLayout
+from spike_kit.layout import RepoLayout, checkout_for
 
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "build", "dist"}
 
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None, prog: str = "drift") -> int:
         prog=prog, description="Fail when generated/ differs from a fresh regeneration."
     )
     parser.parse_args(argv)
-    layout = RepoLayout.find()
+    layout = checkout_for(parser)
     try:
         report = check_drift(layout)
     except ClientGenerationError as exc:

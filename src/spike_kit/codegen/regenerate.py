@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from spike_kit.codegen.contract_table import render_contract_table
-from spike_kit.layout import RepoLayout
+from spike_kit.layout import RepoLayout, checkout_for
 from spike_kit.spec import load_spec
 
 CONTRACT_FILE = "_contract_table.json"
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None, prog: str = "regenerate") -> int:
         prog=prog, description="Rebuild generated/ from openapi/spike.yaml."
     )
     parser.parse_args(argv)
-    layout = RepoLayout.find()
+    layout = checkout_for(parser)
     try:
         regenerate(layout)
     except ClientGenerationError as exc:

@@ -29,7 +29,7 @@ from spike_kit.gate.settings import (
     PROFILES,
     TOKEN_ENV,
 )
-from spike_kit.layout import RepoLayout
+from spike_kit.layout import RepoLayout, checkout_for
 
 
 @contextmanager
@@ -88,7 +88,7 @@ def _selected(checks: list[Check], only: str | None) -> list[Check]:
 def main(argv: Sequence[str] | None = None, prog: str = "gate") -> int:
     parser = _parser(prog)
     args = parser.parse_args(argv)
-    layout = RepoLayout.find()
+    layout = checkout_for(parser)
     reports = args.reports.resolve()
     reports.mkdir(parents=True, exist_ok=True)
     env = {
