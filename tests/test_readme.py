@@ -84,7 +84,7 @@ def test_the_plugin_examples_run(tmp_path: Path) -> None:
 def _commands() -> list[list[str]]:
     """Each command line of the README's bash blocks, comments dropped, continuations
     joined, a leading `NAME=value` dropped."""
-    found = []
+    found: list[list[str]] = []
     for language, body, _ in fenced_blocks(README):
         if language != "bash":
             continue
@@ -160,7 +160,7 @@ def _prism_exclusions() -> list[str]:
     """The checks the Prism suite excludes, read from its source (importing it would start
     building schemathesis schemas)."""
     source = (ROOT / "contract_tests" / "prism" / "test_against_prism.py").read_text()
-    names = []
+    names: list[str] = []
     for node in ast.parse(source).body:
         if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]

@@ -29,7 +29,7 @@ def python_blocks(markdown: str) -> list[str]:
 
 def fenced_blocks(markdown: str) -> list[tuple[str, str, str]]:
     """Every fenced block as (language, body, the paragraph just before it)."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     for match in _FENCE.finditer(markdown):
         before = markdown[: match.start()]
         after_previous = before[before.rfind("```") + 3 :] if "```" in before else before
