@@ -7,7 +7,7 @@
   prints the seed that reproduces a failure).
 
 The schemathesis runs have their own budget in `schemathesis.toml`; the gate deepens its
-run over HTTP for `nightly` (see `spike_kit.gate`).
+run over HTTP for `nightly` (see `spike_kit.gate.checks`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import os
 from hypothesis import settings
 from hypothesis.errors import InvalidArgument
 
-PROFILE_ENV = "SPIKE_TEST_PROFILE"
+from spike_kit.gate.settings import PROFILE_ENV, PROFILES
+
 DEFAULT = "full"
 
 settings.register_profile("gate", max_examples=8, derandomize=True)
@@ -32,6 +33,6 @@ def load() -> str:
         settings.load_profile(name)
     except InvalidArgument:
         raise SystemExit(
-            f"{PROFILE_ENV}={name!r} is not a profile; use gate, full or nightly"
+            f"{PROFILE_ENV}={name!r} is not a profile; use {', '.join(PROFILES)}"
         ) from None
     return name

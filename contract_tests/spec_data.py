@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest
 
-from spike_kit.paths import RepoLayout
+from spike_kit import spec as spike_spec
+from spike_kit.layout import RepoLayout
 from spike_kit.spec import dereference, load_spec
 
 SPEC_PATH = RepoLayout.find(Path(__file__)).spec
@@ -35,8 +36,7 @@ def response_example(path: str, method: str, status: str) -> Any:
 
 def provider_slugs(integration: str) -> list[str]:
     """Known slugs of one integration kind (`consent` or `sdk`), from `x-spike-providers`."""
-    entries = spec()["components"]["parameters"]["ProviderSlug"]["x-spike-providers"]
-    return [entry["slug"] for entry in entries if entry["integration"] == integration]
+    return spike_spec.provider_slugs(spec(), integration)
 
 
 INIT_URL = "/providers/{provider_slug}/integration/init_url"

@@ -25,9 +25,8 @@ import pytest
 from packaging.version import Version
 
 from spike_kit.audit import pinned_packages, requirements
-from spike_kit.paths import RepoLayout
+from tests.support import REPO
 
-REPO = RepoLayout.find(Path(__file__))
 ADVISORY: dict[str, Any] = {
     "id": "PYSEC-2024-60",
     "aliases": ["CVE-2024-3651", "GHSA-jjg7-2v4v-x38h"],

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from spike_kit.paths import RepoLayout
+from tests.support import REPO
 
-SCRIPT = RepoLayout.find(Path(__file__)).root / "scripts" / "npm_tools"
+SCRIPT = REPO.root / "scripts" / "npm_tools"
 SPEC = "@stoplight/spectral-cli@6.16.3"
 
 

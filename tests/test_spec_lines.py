@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.spec_lines import SpecLines, SpecLinesError, split_pointer
 
 INIT = "/paths/~1providers~1{provider_slug}~1integration~1init_url/get"

@@ -20,9 +20,8 @@ from pathlib import Path
 import pip
 import pytest
 
-from spike_kit.paths import RepoLayout
+from tests.support import REPO
 
-REPO = RepoLayout.find(Path(__file__))
 MARKER = """[externally-managed]
 Error=This Python is managed by the system (a test of the kit's bootstrap).
 """

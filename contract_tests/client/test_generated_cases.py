@@ -38,7 +38,7 @@ from spike_api_client.api.provider_integration import get_integration_init_url
 from spike_api_client.models import HmacTokenRequest
 
 from contract_tests.spec_data import BASE_URL, HMAC, INIT_URL, openapi_core_findings, operation
-from spike_kit.generation import from_schema
+from spike_kit.strategies import from_schema
 
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.generated-cases.sig"
 # How many examples, and whether derandomized, comes from the profile (contract_tests/profiles.py:

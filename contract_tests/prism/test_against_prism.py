@@ -104,8 +104,8 @@ schema = schemathesis.openapi.from_path(SPEC_PATH)
 use_bearer_token(schema, TOKEN)
 
 # Two checks test Prism rather than the spec: it cannot verify a JWT, so it takes any bearer
-# token (ignored_auth), and its 405 has no `Allow` header (unsupported_method). Two more are
-# off for one operation each, for the reasons the tests above show.
+# token (ignored_auth), and its 405 has no `Allow` header (unsupported_method). Three more
+# are off for one operation, for the reasons the tests above show.
 PRISM_ONLY: list[CheckFunction] = [ignored_auth, unsupported_method]
 PER_OPERATION: dict[tuple[str, str], list[CheckFunction]] = {
     ("POST", HMAC): [positive_data_acceptance, content_type_conformance],

@@ -9,7 +9,7 @@ from schemathesis import Case
 
 from contract_tests.bearer import use_bearer_token
 from contract_tests.spec_data import SPEC_PATH
-from spike_kit.gate_hooks import sign_exchanges
+from spike_kit.gate.signing import sign_exchanges
 from spike_kit.mock import MockSettings, create_app
 from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY, DEFAULT_STATIC_TOKEN
 

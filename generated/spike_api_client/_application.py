@@ -144,6 +144,7 @@ class ApplicationClient(Client):
             raise self._refused(error) from None
 
     async def _aexchange(self, user: str, clock: Clock) -> str:
+        """Async twin of `_exchange`: change both together."""
         try:
             return await aexchange_token(
                 self.with_options(deadline=max(clock.remaining(), 0.001)),

@@ -215,6 +215,7 @@ def _read(response: httpx.Response, limit: int, clock: Clock) -> bytes:
 
 
 async def _aread(response: httpx.Response, limit: int, clock: Clock) -> bytes:
+    """Async twin of `_read`: change both together."""
     if _declared_too_large(response, limit):
         raise _TooLarge
     chunks, size = [], 0

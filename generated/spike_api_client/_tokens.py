@@ -174,6 +174,7 @@ class TokenCache:
     async def _alead(
         self, user: str, flight: _AsyncFlight, exchange: Callable[[], Awaitable[str]]
     ) -> Secret[str]:
+        """Async twin of `_lead`: change both together."""
         try:
             flight.token = self._keep(user, await exchange())
         except Exception as exc:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from uv import find_uv_bin
 
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import checkout_for
 
 KIT_NAME = "spike-contract-kit"
 CLIENT_NAME = "spike-api-client"
@@ -120,8 +120,8 @@ def audit(pinned: str, service: list[str], extra: list[str]) -> int:
         return subprocess.run(command, check=False, timeout=600).returncode
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="audit", description=__doc__.splitlines()[0])
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument(
         "--root", type=Path, help="the kit checkout to audit (default: the one around here)"
     )
@@ -137,9 +137,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    root = args.root.resolve() if args.root else RepoLayout.find().root
+def main(argv: list[str] | None = None, prog: str = "audit") -> int:
+    parser = _parser(prog)
+    args = parser.parse_args(argv)
+    root = args.root.resolve() if args.root else checkout_for(parser).root
     try:
         lines = requirements(root)
         pinned = resolve(lines)

@@ -14,7 +14,7 @@ from types import TracebackType
 
 import httpx
 
-from spike_kit.children import stop_child
+from spike_kit.processes import stop_child
 
 
 def free_port() -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from jsonschema import FormatChecker
@@ -75,6 +76,25 @@ def dereference(document: JSON, node: JSON, _seen: tuple[str, ...] = ()) -> JSON
     if isinstance(node, list):
         return [dereference(document, item, _seen) for item in node]
     return node
+
+
+def server_base_path(document: JSON) -> str:
+    """The path of the spec's first server URL (`/v3`), without a trailing slash: where every
+    operation's path is mounted on the mock and what clients append paths to."""
+    servers = document.get("servers") or [{"url": "/"}]
+    return str(urlsplit(servers[0]["url"]).path.rstrip("/"))
+
+
+def providers(document: JSON) -> list[dict[str, JSON]]:
+    """The providers the spec knows (`x-spike-providers` on the `ProviderSlug` parameter),
+    each with its `slug`, `integration` (`consent` or `sdk`) and flags."""
+    parameter = document["components"]["parameters"]["ProviderSlug"]
+    return list(parameter.get("x-spike-providers", []))
+
+
+def provider_slugs(document: JSON, integration: str) -> list[str]:
+    """The known slugs of one integration kind (`consent` or `sdk`)."""
+    return [entry["slug"] for entry in providers(document) if entry["integration"] == integration]
 
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

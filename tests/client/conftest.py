@@ -1,32 +1,18 @@
-"""Fixtures for the client's behaviour tests: sync/async parity and secret hygiene."""
+"""Fixtures for the client's behaviour tests: sync/async parity and secret hygiene (the
+helpers they share are in `support.py`)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from spike_api_client import AuthenticatedClient, RetryPolicy
+from spike_api_client import AuthenticatedClient
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
-TOKEN = "tok-7f3a9c51e2b84d06a1-super-secret"
-BASE_URL = "https://app-api.spikeapi.com/v3"
-ROUTE = f"{BASE_URL}/providers/garmin/integration/init_url"
-GOOD_BODY = {
-    "provider_slug": "garmin",
-    "path": "https://app-api.spikeapi.com/v3/providers/garmin/integration/init/ic/abc",
-}
-FAST_RETRIES = RetryPolicy(max_retries=2, initial_delay=0.05, max_delay=0.2)
-
-Call = Callable[..., Any]
-
-
-def make_client(**overrides: Any) -> AuthenticatedClient:
-    settings: dict[str, Any] = {"base_url": BASE_URL, "token": TOKEN, "retry": FAST_RETRIES}
-    settings.update(overrides)
-    return AuthenticatedClient(**settings)
+from tests.client.support import TOKEN, Call
 
 
 @pytest.fixture(params=["sync", "async"])

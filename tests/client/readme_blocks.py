@@ -13,12 +13,29 @@ import subprocess
 from pathlib import Path
 
 DOCUMENTED_MOCK = "127.0.0.1:8765"
+CONSUMER_SUITE = "# tests/test_spike.py in your service"
+"""The first line of the top-level README's example test module of a service (run by
+`tests/release/test_built_wheel.py` against the built wheels)."""
+FRAGMENT = "fragment"
+"""The word the paragraph before a block that no test runs must say."""
+_FENCE = re.compile(r"```(\w*)\n(.*?)```", re.DOTALL)
 
 
 def python_blocks(markdown: str) -> list[str]:
     """Every ```python block, in order."""
     blocks: list[str] = re.findall(r"```python\n(.*?)```", markdown, re.DOTALL)
     return blocks
+
+
+def fenced_blocks(markdown: str) -> list[tuple[str, str, str]]:
+    """Every fenced block as (language, body, the paragraph just before it)."""
+    found: list[tuple[str, str, str]] = []
+    for match in _FENCE.finditer(markdown):
+        before = markdown[: match.start()]
+        after_previous = before[before.rfind("```") + 3 :] if "```" in before else before
+        paragraph = after_previous.strip().split("\n\n")[-1]
+        found.append((match.group(1), match.group(2), paragraph))
+    return found
 
 
 def runnable_blocks(markdown: str) -> list[str]:

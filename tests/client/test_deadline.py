@@ -18,7 +18,7 @@ import respx
 from spike_api_client import APITimeoutError, AuthenticatedClient, RateLimitError, ServerError
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
-from tests.client.conftest import GOOD_BODY, ROUTE, TOKEN, Call, make_client
+from tests.client.support import GOOD_BODY, ROUTE, TOKEN, Call, make_client
 from tests.local_http import RawServer, never_answer, trickle
 
 BODY = b'{"provider_slug": "garmin", "path": "https://app-api.spikeapi.com/v3/x"}'

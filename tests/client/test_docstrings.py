@@ -20,7 +20,7 @@ from spike_api_client import SpikeError
 from spike_api_client._contract import CONTRACT
 from spike_api_client.models import HmacTokenRequest
 
-from tests.client.conftest import make_client
+from tests.client.support import make_client
 
 MODULES = {
     "getIntegrationInitUrl": "spike_api_client.api.provider_integration.get_integration_init_url",

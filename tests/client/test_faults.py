@@ -25,7 +25,7 @@ from spike_api_client import (
     UnsafeRedirectError,
 )
 
-from tests.client.conftest import GOOD_BODY, ROUTE, TOKEN, Call, make_client
+from tests.client.support import GOOD_BODY, ROUTE, TOKEN, Call, make_client
 
 PROBLEM = "application/problem+json"
 

@@ -13,7 +13,7 @@ import pytest
 from spike_api_client import ResponseTooLargeError
 from spike_api_client._client import DEFAULT_MAX_RESPONSE_BYTES
 
-from tests.client.conftest import Call, make_client
+from tests.client.support import Call, make_client
 from tests.local_http import RawServer, endless
 
 

@@ -30,7 +30,7 @@ from spike_api_client import (
 )
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
-from tests.client.conftest import FAST_RETRIES, GOOD_BODY, ROUTE, TOKEN, Call, make_client
+from tests.client.support import FAST_RETRIES, GOOD_BODY, ROUTE, TOKEN, Call, make_client
 from tests.local_http import LocalServer, RawServer, answer
 
 BODY = json.dumps(GOOD_BODY).encode()

@@ -13,7 +13,7 @@ import pytest
 import respx
 from spike_api_client import SpikeError
 
-from tests.client.conftest import BASE_URL, GOOD_BODY, ROUTE, Call, make_client
+from tests.client.support import BASE_URL, GOOD_BODY, ROUTE, Call, make_client
 
 STATE = "state-value-4f1c9a"
 EMAIL = "someone@example.com"

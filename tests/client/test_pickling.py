@@ -26,7 +26,7 @@ from spike_api_client import (
 )
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
-from tests.client.conftest import BASE_URL, ROUTE, TOKEN, make_client
+from tests.client.support import BASE_URL, ROUTE, TOKEN, make_client
 from tests.local_http import serve
 
 KEY = "hmac-key-0123456789-very-secret"

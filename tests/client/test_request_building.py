@@ -17,7 +17,7 @@ import respx
 from spike_api_client import AuthenticatedClient, InvalidInputError, UnsafeRedirectError
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
-from tests.client.conftest import BASE_URL, GOOD_BODY, TOKEN, Call, make_client
+from tests.client.support import BASE_URL, GOOD_BODY, TOKEN, Call, make_client
 
 QUERIES = [
     {},

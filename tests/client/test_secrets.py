@@ -24,7 +24,7 @@ from spike_api_client import (
 from spike_api_client._secrets import Scrubber
 from spike_api_client.api.provider_integration import get_integration_init_url as init_url
 
-from tests.client.conftest import BASE_URL, GOOD_BODY, ROUTE, TOKEN, Call, make_client
+from tests.client.support import BASE_URL, GOOD_BODY, ROUTE, TOKEN, Call, make_client
 from tests.local_http import serve
 
 MALFORMED = {

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from spike_api_client import APITimeoutError
 
-from tests.client.conftest import Call, make_client
+from tests.client.support import Call, make_client
 from tests.local_http import LocalServer, serve
 
 STALL_SECONDS = 1.5

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from spike_kit.paths import RepoLayout
-
-REPO = RepoLayout.find(Path(__file__))
+from spike_kit.layout import RepoLayout
+from tests.support import REPO
 
 
 @pytest.fixture

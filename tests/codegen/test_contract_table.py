@@ -6,7 +6,7 @@ from typing import Any
 
 from spike_kit.codegen.contract_table import build_contract_table
 from spike_kit.spec import dereference, load_spec
-from tests.codegen.conftest import REPO
+from tests.support import REPO
 
 
 def _operation(table: dict[str, Any], operation_id: str) -> dict[str, Any]:

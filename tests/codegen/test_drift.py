@@ -6,7 +6,7 @@ from pathlib import Path
 
 from spike_kit.codegen.drift import check_drift, compare_trees
 from spike_kit.codegen.regenerate import build_client, regenerate
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 
 
 def _tree(root: Path, files: dict[str, str]) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.codegen.conftest import REPO
+from tests.support import REPO
 
 SOURCES = sorted((REPO.root / "openapi" / "generator" / "runtime").glob("*.py"))
 PACKAGE = REPO.root / "generated" / "spike_api_client"

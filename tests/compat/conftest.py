@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.spec import load_spec
 
 Spec = dict[str, Any]

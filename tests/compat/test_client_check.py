@@ -16,7 +16,7 @@ import pytest
 
 from spike_kit.compat.client_check import judge
 from spike_kit.compat.normalize import normalize
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.spec import dereference, load_spec
 
 BASES = Path(__file__).parent / "corpus" / "bases"

@@ -21,7 +21,7 @@ from attrs import frozen
 from spike_kit.compat.model import Change, Severity
 from spike_kit.compat.report import in_words
 from spike_kit.compat.settle import ClientMode, assess
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.spec import load_spec
 from spike_kit.spec_lines import split_pointer
 

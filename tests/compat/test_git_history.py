@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from spike_kit.compat.cli import compare, main
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 
 KIT = RepoLayout.find()
 

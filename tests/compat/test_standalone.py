@@ -12,7 +12,7 @@ import yaml
 
 from spike_kit.compat.cli import main
 from spike_kit.compat.client_check import PLAIN_CONFIG
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 
 BASES = Path(__file__).parent / "corpus" / "bases"
 

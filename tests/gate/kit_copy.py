@@ -13,9 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from spike_kit.paths import RepoLayout
+from tests.support import REPO
 
-REPO = RepoLayout.find(Path(__file__))
 COPIED = ("openapi", "generated", "src", "contract_tests", "scripts")
 COPIED_FILES = ("schemathesis.toml", ".spectral.yaml", "pyproject.toml")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spike_kit.gate_findings import Finding, from_junit_operations, from_spec_validator, placed
-from spike_kit.github import Annotation
+from spike_kit.gate.findings import Finding, from_junit_operations, from_spec_validator, placed
+from spike_kit.gate.github import Annotation
 
 SPEC = """openapi: 3.1.0
 paths:

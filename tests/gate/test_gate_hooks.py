@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from spike_kit.gate_hooks import signed
+from spike_kit.gate.signing import signed
 
 KEY = "gate-test-hmac-key-0123456789"
 

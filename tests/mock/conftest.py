@@ -1,63 +1,19 @@
-"""Helpers for the mock's tests: an in-process httpx client and the spec's Problem schema."""
+"""Fixtures for the mock's tests (the helpers they share are in `support.py`)."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import hmac
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
-from jsonschema import Draft202012Validator
 
-from contract_tests.spec_data import spec
-from spike_kit.mock import MockSettings, create_app
-from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY, DEFAULT_STATIC_TOKEN
-from spike_kit.mock.transports import SyncASGITransport
-from spike_kit.spec import dereference
-
-AUTH = {"Authorization": f"Bearer {DEFAULT_STATIC_TOKEN}"}
-INIT = "/v3/providers/{slug}/integration/init_url"
-PROBLEM_SCHEMA = Draft202012Validator(
-    dereference(spec(), spec()["components"]["schemas"]["Problem"])
-)
-
-
-def signed_body(user_id: str) -> dict[str, Any]:
-    """A token-exchange body for the mock's default application, correctly signed."""
-    signature = hmac.new(DEFAULT_HMAC_KEY.encode(), user_id.encode(), hashlib.sha256).hexdigest()
-    return {
-        "application_id": DEFAULT_APPLICATION_ID,
-        "application_user_id": user_id,
-        "signature": signature,
-    }
-
-
-def assert_problem(response: httpx.Response, status: int, location: str | None = None) -> Any:
-    """The response is the spec's problem document with this status (and error location)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    PROBLEM_SCHEMA.validate(body)
-    assert body["status"] == status
-    if location is not None:
-        assert location in [entry["location"] for entry in body.get("errors", [])]
-    return body
+from spike_kit.mock import MockSettings
+from tests.mock.support import in_process
 
 
 @pytest.fixture
 def settings() -> MockSettings:
     return MockSettings(public_url="http://localhost")
-
-
-@contextlib.contextmanager
-def in_process(settings: MockSettings) -> Iterator[httpx.Client]:
-    """A plain httpx client on a fresh mock, in-process; closed (with its helper thread) after."""
-    transport = SyncASGITransport(create_app(settings))
-    with httpx.Client(transport=transport, base_url="http://localhost") as client:
-        yield client
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from contract_tests.spec_data import provider_slugs
 from spike_kit.mock import MockSettings, create_app
 from spike_kit.mock.tokens import Identity, TokenIssuer
 from spike_kit.mock.transports import SyncASGITransport
-from tests.mock.conftest import AUTH, INIT, assert_problem
+from spike_kit.spec import provider_slugs
+from tests.mock.support import AUTH, INIT, SPEC, assert_problem
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_token_of_unknown_application_gets_application_not_found(settings: MockS
     assert assert_problem(response, 401)["detail"] == "application not found"
 
 
-@pytest.mark.parametrize("slug", provider_slugs("consent"))
+@pytest.mark.parametrize("slug", provider_slugs(SPEC, "consent"))
 def test_every_consent_provider_gets_a_url(http: httpx.Client, slug: str) -> None:
     params = {"provider_user_id": "user@example.com"}
     response = http.get(INIT.format(slug=slug), headers=AUTH, params=params)
@@ -66,7 +66,7 @@ def test_unknown_provider_gets_404(http: httpx.Client) -> None:
     assert_problem(response, 404, "path.provider_slug")
 
 
-@pytest.mark.parametrize("slug", provider_slugs("sdk"))
+@pytest.mark.parametrize("slug", provider_slugs(SPEC, "sdk"))
 def test_sdk_only_provider_gets_422_saying_so(http: httpx.Client, slug: str) -> None:
     body = assert_problem(http.get(INIT.format(slug=slug), headers=AUTH), 422, "path.provider_slug")
     assert "mobile SDKs" in body["detail"]

@@ -11,7 +11,7 @@ from spike_api_client.api.provider_integration import get_integration_init_url a
 from spike_api_client.models import IntegrationInitUrl
 
 from spike_kit.mock.pytest_plugin import MockHandle
-from tests.mock.conftest import AUTH, INIT, assert_problem
+from tests.mock.support import AUTH, INIT, assert_problem
 
 FAST = RetryPolicy(initial_delay=0.01, max_delay=0.05)
 

@@ -23,7 +23,7 @@ from spike_kit.mock.faults import FaultLedger, parse_fault
 from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY
 from spike_kit.mock.tokens import Identity
 from spike_kit.mock.transports import SyncASGITransport
-from tests.mock.conftest import AUTH, INIT, assert_problem, in_process, signed_body
+from tests.mock.support import AUTH, INIT, assert_problem, in_process, signed_body
 
 HMAC_PATH = "/v3/auth/hmac"
 

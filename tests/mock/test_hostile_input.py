@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spike_kit.mock import MockSettings
-from tests.mock.conftest import AUTH, in_process
+from tests.mock.support import AUTH, in_process
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from spike_kit.paths import RepoLayout
-
-REPO = RepoLayout.find(Path(__file__))
+from tests.support import REPO
 
 BASE = ["attrs>=23.1", "pyyaml>=6.0", "jsonschema>=4.18", "pytest==9.2.0", "hatchling>=1.25"]
 
@@ -76,3 +74,32 @@ def test_spike_mock_without_the_extra_says_which_extra_to_install(
         "pip install 'spike-contract-kit[mock]'"
     )
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("command", ["compat", "release", "audit", "bench mock"])
+def test_the_kit_command_says_which_extra_a_tool_needs(bare_kit: Path, command: str) -> None:
+    """The same bare install: `spike-kit` answers `--help` for a tool whose extra is missing,
+    and refuses to run it with the extra to install, never a traceback."""
+    script = str(bare_kit.parent / "spike-kit")
+    helped = _run([script, *command.split(), "--help"], bare_kit.parent)
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith(f"usage: spike-kit {command}")
+    assert "pip install 'spike-contract-kit[" in helped.stdout
+    ran = _run([script, *command.split()], bare_kit.parent)
+    assert ran.returncode == 2
+    assert "is not installed: pip install 'spike-contract-kit[" in ran.stderr
+    assert "Traceback" not in ran.stderr
+
+
+@pytest.mark.parametrize("command", ["gate", "drift", "regenerate"])
+def test_a_checkout_tool_outside_a_checkout_is_a_usage_error(bare_kit: Path, command: str) -> None:
+    """Tools that need only the base dependencies load, answer `--help`, and outside a
+    checkout say they need one."""
+    script = str(bare_kit.parent / "spike-kit")
+    helped = _run([script, command, "--help"], bare_kit.parent)
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith(f"usage: spike-kit {command}")
+    ran = _run([script, command], bare_kit.parent)
+    assert ran.returncode == 2
+    assert "works on a checkout of the kit" in ran.stderr
+    assert "Traceback" not in ran.stderr

@@ -17,14 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from contract_tests.spec_data import operation, spec
 from spike_kit.mock import MockSettings
 from spike_kit.mock.pytest_plugin import MockHandle
 from spike_kit.spec import dereference
-from tests.mock.conftest import AUTH, INIT, in_process
+from tests.mock.support import AUTH, INIT, INIT_URL, SPEC, in_process, operation
 
-INIT_URL = "/providers/{provider_slug}/integration/init_url"
-SCHEMA: dict[str, Any] = dereference(spec(), operation(INIT_URL, "get")["x-spike-redirect-back"])
+SCHEMA: dict[str, Any] = dereference(SPEC, operation(INIT_URL, "get")["x-spike-redirect-back"])
 STATE_LIMIT: int = SCHEMA["properties"]["state"]["maxLength"]
 LONGEST_STATE = ("é&=+#%? /ü" * 205)[:STATE_LIMIT]
 
@@ -45,10 +43,8 @@ def _single(query: dict[str, list[str]]) -> dict[str, str]:
 
 def test_the_schema_is_the_one_the_spec_names_and_its_limits_match_the_request_side() -> None:
     init_state = next(p for p in operation(INIT_URL, "get")["parameters"] if p["name"] == "state")
-    user_id = spec()["components"]["schemas"]["HmacTokenRequest"]["properties"][
-        "application_user_id"
-    ]
-    assert dereference(spec(), spec()["components"]["schemas"]["IntegrationRedirectBack"]) == SCHEMA
+    user_id = SPEC["components"]["schemas"]["HmacTokenRequest"]["properties"]["application_user_id"]
+    assert dereference(SPEC, SPEC["components"]["schemas"]["IntegrationRedirectBack"]) == SCHEMA
     assert {k: SCHEMA["properties"]["state"][k] for k in ("type", "minLength", "maxLength")} == {
         k: init_state["schema"][k] for k in ("type", "minLength", "maxLength")
     }

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY
-from tests.mock.conftest import INIT, assert_problem
+from tests.mock.support import INIT, assert_problem
 
 
 def _signature(user_id: str, key: str = DEFAULT_HMAC_KEY) -> str:

@@ -16,10 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from spike_kit.children import children_of
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN
-from tests.mock.conftest import signed_body
+from spike_kit.processes import children_of
+from tests.mock.support import signed_body
 
 WORKERS = 2
 TRIES = 200

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from attrs import frozen
 
-from spike_kit.children import stop_child
+from spike_kit.processes import stop_child
 
 READY_WITHIN_SECONDS = 30.0
 

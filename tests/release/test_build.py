@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from spike_kit.git import git
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.release.build import BuildError, Built, build, twine_check
 from spike_kit.release.dists import BUILD_INFO, Dist
-from tests.release.conftest import REPO
+from tests.support import REPO
 
 
 def _head() -> tuple[str, int]:

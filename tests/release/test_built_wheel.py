@@ -21,10 +21,10 @@ import pytest
 
 from spike_kit.mock.process import MockProcess
 from spike_kit.release.build import Built
-from tests.client.readme_blocks import python_blocks, run_block, runnable_blocks
-from tests.release.conftest import REPO, fresh_venv, pip_install
+from tests.client.readme_blocks import CONSUMER_SUITE, python_blocks, run_block, runnable_blocks
+from tests.release.support import fresh_venv, pip_install
+from tests.support import REPO
 
-CONSUMER_SUITE = "# tests/test_spike.py in your service"
 _IMPORTED = re.compile(r"^(?:from|import) ([A-Za-z_]\w*)", re.MULTILINE)
 
 

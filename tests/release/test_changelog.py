@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from spike_kit.release.changelog import Changelog, ChangelogError
-from tests.release.conftest import REPO
+from tests.support import REPO
 
 HEAD = "# Changelog\n\nIntro.\n\n## [Unreleased]\n"
 OLD = "## [1.0.0] - 2026-01-02\n\n### Added\n- The first thing.\n"

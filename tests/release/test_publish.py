@@ -19,8 +19,8 @@ import pytest
 from spike_kit.mock.process import MockProcess
 from spike_kit.release.build import Built
 from spike_kit.release.publish import IndexSettings, PublishError, publish
-from tests.release.conftest import fresh_venv, pip_install
 from tests.release.local_index import LocalIndex, serve_index
+from tests.release.support import fresh_venv, pip_install
 
 USER = "release-bot"
 TOKEN = "pypi-test-token-5f1c9a7e"  # a secret as far as the code is concerned

@@ -16,9 +16,9 @@ import pytest
 
 from spike_kit.codegen.drift import check_drift
 from spike_kit.git import git
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.release.version import ReleaseError, bump, config_version, main, prepare
-from tests.release.conftest import REPO
+from tests.support import REPO
 
 UNRELEASED = "## [Unreleased]\n\n### Fixed\n- The client's retries honour `Retry-After`.\n"
 OLD = "## [1.0.0] - 2026-01-02\n\n### Added\n- The client.\n"

@@ -313,7 +313,8 @@ class Client:
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """The httpx.AsyncClient every async call of this client and its copies awaits."""
+        """The httpx.AsyncClient every async call of this client and its copies awaits (async
+        twin of `get_httpx_client`: change both together)."""
         pool = self._pool
         if pool.async_ is None:
             with pool.lock:

@@ -164,8 +164,8 @@ def _report_in_process(calls: int, pairs: list[Pair]) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str = "bench_client") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=256, help="calls per batch (default 256)")
     parser.add_argument("--batches", type=int, default=20, help="batches per side (default 20)")
     parser.add_argument("--concurrency", type=int, default=64, help="async calls in flight")

@@ -35,10 +35,10 @@ import attrs
 from attrs import frozen
 
 from spike_kit.bench import run_info
-from spike_kit.children import children_of
 from spike_kit.mock.process import MockProcess
 from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN, bundled_spec_path
 from spike_kit.prism import PrismError, PrismProcess
+from spike_kit.processes import children_of
 
 REQUEST = "/providers/garmin/integration/init_url?state=bench"
 ROWS = ("raw", "starlette", "mock", "workers", "prism-silent", "prism")
@@ -369,8 +369,8 @@ def _tool(name: str, given: str | None) -> str | None:
     return given or os.environ.get(f"SPIKE_BENCH_{name.upper()}") or shutil.which(name)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser(prog: str = "bench_mock") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--wrk", help="wrk (default: $SPIKE_BENCH_WRK or PATH)")
     parser.add_argument("--prism", help="the prism CLI (default: $SPIKE_BENCH_PRISM or PATH)")
     parser.add_argument("--connections", type=int, default=32, help="default 32")
@@ -395,8 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, prog: str = "bench_mock") -> int:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     if not 1 <= args.seconds <= 120 or not 1 <= args.connections <= 1024:
         parser.error("--seconds must be 1..120 and --connections 1..1024")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from attrs import frozen
 
-from spike_kit.codegen.regenerate import GenerationError, build_client
-from spike_kit.paths import RepoLayout
+from spike_kit.codegen.regenerate import ClientGenerationError, build_client
+from spike_kit.layout import RepoLayout, checkout_for
 
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "build", "dist"}
 
@@ -81,15 +81,15 @@ def check_drift(layout: RepoLayout) -> DriftReport:
         return compare_trees(layout.generated_dir, fresh)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "drift") -> int:
     parser = argparse.ArgumentParser(
-        prog="drift", description="Fail when generated/ differs from a fresh regeneration."
+        prog=prog, description="Fail when generated/ differs from a fresh regeneration."
     )
     parser.parse_args(argv)
-    layout = RepoLayout.find()
+    layout = checkout_for(parser)
     try:
         report = check_drift(layout)
-    except GenerationError as exc:
+    except ClientGenerationError as exc:
         print(f"drift: {exc}", file=sys.stderr)
         return 1
     print(report.render("generated/"))

@@ -19,14 +19,15 @@ from pathlib import Path
 import yaml
 
 from spike_kit.codegen.contract_table import render_contract_table
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout, checkout_for
 from spike_kit.spec import load_spec
 
 CONTRACT_FILE = "_contract_table.json"
 
 
-class GenerationError(Exception):
-    """Raised when the generator or its post-hooks fail; carries their output."""
+class ClientGenerationError(Exception):
+    """Raised when openapi-python-client or its post-hooks fail to make the client; carries
+    their output."""
 
 
 def package_name(layout: RepoLayout) -> str:
@@ -39,7 +40,9 @@ def _tool(name: str) -> str:
     candidate = Path(sys.executable).parent / name
     found = str(candidate) if candidate.exists() else shutil.which(name)
     if found is None:
-        raise GenerationError(f"{name} is not installed; run this through `tox -e regenerate`")
+        raise ClientGenerationError(
+            f"{name} is not installed; run this through `tox -e regenerate`"
+        )
     return found
 
 
@@ -51,7 +54,7 @@ def _run(command: list[str], cwd: Path) -> None:
     }
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise GenerationError(
+        raise ClientGenerationError(
             f"`{' '.join(command)}` failed with exit code {result.returncode}:\n"
             f"{result.stdout}{result.stderr}"
         )
@@ -122,15 +125,15 @@ def regenerate(layout: RepoLayout) -> None:
         shutil.copytree(built, target)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "regenerate") -> int:
     parser = argparse.ArgumentParser(
-        prog="regenerate", description="Rebuild generated/ from openapi/spike.yaml."
+        prog=prog, description="Rebuild generated/ from openapi/spike.yaml."
     )
     parser.parse_args(argv)
-    layout = RepoLayout.find()
+    layout = checkout_for(parser)
     try:
         regenerate(layout)
-    except GenerationError as exc:
+    except ClientGenerationError as exc:
         print(f"regenerate: {exc}", file=sys.stderr)
         return 1
     print(f"regenerate: wrote {layout.generated_dir.relative_to(layout.root)}/")

@@ -31,7 +31,7 @@ from spike_kit.compat.sources import (
     working_tree,
 )
 from spike_kit.compat.versions import Version, VersionError, version_problems
-from spike_kit.paths import CONFIG_IN_REPO, RepoLayout, RepositoryNotFoundError
+from spike_kit.layout import CONFIG_IN_REPO, RepoLayout, RepositoryNotFoundError
 from spike_kit.spec import SpecError
 
 FAIL_ON = ("breaking", "compatible")
@@ -170,8 +170,8 @@ def _fail_on(level: str | None, changes: tuple[Change, ...]) -> tuple[str, ...]:
     return ()
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="compat", description=__doc__.splitlines()[0])
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument(
         "--base",
         help="the old spec: a file, or a git revision in a kit checkout (default there: the "
@@ -218,8 +218,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+def main(argv: list[str] | None = None, prog: str = "compat") -> int:
+    parser = _parser(prog)
     args = parser.parse_args(argv)
     if args.max_examples < 1:
         parser.error("--max-examples must be at least 1")

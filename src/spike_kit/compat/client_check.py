@@ -38,7 +38,7 @@ from spike_kit.compat.media import client_sends, read_as, simplified
 from spike_kit.compat.model import join
 from spike_kit.compat.operations import path_shape
 from spike_kit.compat.schemas import Direction
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.spec import escape_token, iter_operations
 from spike_kit.spec_lines import split_pointer
 
@@ -203,7 +203,7 @@ def _cases(part: Part, operation: _Operation, count: int, start: int) -> list[di
 def _generate(old_raw: dict[str, Any], tmp: Path, kit: RepoLayout | None) -> str:
     """Generate the base client under `tmp`; returns its package name."""
     from spike_kit.codegen.regenerate import (
-        GenerationError,
+        ClientGenerationError,
         build_client,
         build_plain_client,
         package_name,
@@ -222,7 +222,7 @@ def _generate(old_raw: dict[str, Any], tmp: Path, kit: RepoLayout | None) -> str
         config = tmp / "config.yml"
         config.write_text(yaml.safe_dump(PLAIN_CONFIG), encoding="utf-8")
         build_plain_client(spec, config, tmp / "compat_base_client")
-    except GenerationError as exc:
+    except ClientGenerationError as exc:
         raise ClientUnavailable(f"the generator failed on the base spec: {exc}") from None
     return "compat_base_client"
 

@@ -31,8 +31,8 @@ from spike_kit.compat.model import Basis, Change, Severity, join
 from spike_kit.compat.operations import covering_status, path_shape
 from spike_kit.compat.schemas import Direction
 from spike_kit.compat.wire import from_text, to_text
-from spike_kit.generation import GenerationError, from_schema, standard_formats
 from spike_kit.spec import INTEGER_FORMATS, iter_operations, openapi_format_checker
+from spike_kit.strategies import StrategyBuildError, from_schema, standard_formats
 
 DEFAULT_EXAMPLES = 100
 
@@ -234,7 +234,7 @@ def _format_checker() -> jsonschema.FormatChecker:
 
 
 def strategy_for(schema: Any) -> st.SearchStrategy[Any]:
-    """Values of a schema, formats honoured; raises GenerationError when there are none."""
+    """Values of a schema, formats honoured; raises StrategyBuildError when there are none."""
     return from_schema(schema, standard_formats())
 
 
@@ -271,7 +271,7 @@ def counterexample(part: Part, max_examples: int) -> Any:
     for source in sources:
         try:
             strategy = strategy_for(source)
-        except GenerationError:
+        except StrategyBuildError:
             continue  # the rule list reports what it can of a schema nothing can generate
         try:
             return find(
@@ -292,7 +292,7 @@ def draws(schema: Any, count: int) -> list[Any]:
     """Up to `count` values of a schema, the same ones on every run."""
     try:
         strategy = strategy_for(schema)
-    except GenerationError:
+    except StrategyBuildError:
         return []
     values: list[Any] = []
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from attrs import frozen
 
 from spike_kit.compat.model import Change, Kind, Severity
-from spike_kit.github import Annotation
+from spike_kit.gate.github import Annotation
 from spike_kit.spec_lines import SpecLines, SpecLinesError
 
 _EXAMPLE_LIMIT = 300

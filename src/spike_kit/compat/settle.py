@@ -20,7 +20,7 @@ from spike_kit.compat.model import Basis, Change, Severity
 from spike_kit.compat.normalize import normalize
 from spike_kit.compat.operations import diff_specs
 from spike_kit.compat.words import describe
-from spike_kit.paths import RepoLayout
+from spike_kit.layout import RepoLayout
 from spike_kit.spec import dereference
 
 

@@ -14,7 +14,7 @@ import yaml
 from attrs import frozen
 
 from spike_kit.git import RELEASE_TAG_PREFIX, git
-from spike_kit.paths import CONFIG_IN_REPO, SPEC_IN_REPO, RepoLayout
+from spike_kit.layout import CONFIG_IN_REPO, SPEC_IN_REPO, RepoLayout
 from spike_kit.spec import SpecError, load_spec
 
 RELEASE_TAGS = (f"{RELEASE_TAG_PREFIX}[0-9]*", "v[0-9]*", "spike-api-client-v[0-9]*")

@@ -51,7 +51,7 @@ from spike_kit.mock.validation import (
     check_parameters,
     compile_rules,
 )
-from spike_kit.spec import JSON, load_spec
+from spike_kit.spec import JSON, load_spec, providers, server_base_path
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 FAULT_HEADER = "x-spike-mock-fault"
@@ -127,21 +127,19 @@ class MockState:
     @classmethod
     def build(cls, settings: MockSettings) -> MockState:
         spec = load_spec(settings.spec_path)
-        entries = spec["components"]["parameters"]["ProviderSlug"].get("x-spike-providers", [])
-        providers = {
+        known = {
             e["slug"]: Provider(
                 e["slug"], e["integration"], bool(e.get("requires_provider_user_id"))
             )
-            for e in entries
+            for e in providers(spec)
         }
-        servers = spec.get("servers") or [{"url": "/"}]
         return cls(
             settings=settings,
             spec=spec,
             rules=compile_rules(spec),
-            providers=providers,
+            providers=known,
             issuer=TokenIssuer(_signing_secret(settings.seed), settings.token_ttl),
-            base_path=urlsplit(servers[0]["url"]).path.rstrip("/"),
+            base_path=server_base_path(spec),
             flows=FlowStore(settings.flow_store_bytes, _nonce_source(settings.seed)),
             faults=FaultLedger(),
             static_identity=Identity(min(settings.applications, default=0), STATIC_USER),

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from types import TracebackType
 
-from spike_kit.children import stop_child
+from spike_kit.processes import stop_child
 
 
 class MockProcess:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from attrs import field, frozen
 
+from spike_kit.layout import SPEC_IN_REPO
 from spike_kit.mock.flows import DEFAULT_SIZE_BYTES as DEFAULT_FLOW_STORE_BYTES
-from spike_kit.paths import SPEC_IN_REPO
 
 DEFAULT_APPLICATION_ID = 9999
 DEFAULT_HMAC_KEY = "spike-mock-hmac-key-0123456789"

@@ -28,9 +28,9 @@ from typing import Any
 
 import uvicorn
 
-from spike_kit.children import GRACE_SECONDS
 from spike_kit.mock.app import MockApp
 from spike_kit.mock.server import bound_port, uvicorn_config
+from spike_kit.processes import GRACE_SECONDS
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 READY_WITHIN = 30.0

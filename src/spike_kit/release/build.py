@@ -31,7 +31,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from spike_kit.git import GitError, git, uncommitted
-from spike_kit.paths import RepoLayout, RepositoryNotFoundError
+from spike_kit.layout import RepoLayout, RepositoryNotFoundError
 from spike_kit.release.dists import BUILD_INFO, Dist, DistError, read_dists
 
 GENERATOR = "openapi-python-client"
@@ -201,8 +201,8 @@ def build(layout: RepoLayout, out: Path, ref: str = "HEAD") -> Built:
     return Built(tuple(placed), info)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="build", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str = "build") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--ref", default="HEAD", help="the commit to build (default: HEAD)")
     parser.add_argument("--out", type=Path, default=Path("dist"), help="where (default: dist/)")
     args = parser.parse_args(argv)

@@ -22,7 +22,7 @@ from pathlib import Path
 from attrs import field, frozen
 
 from spike_kit.git import RELEASE_TAG_PREFIX, git
-from spike_kit.paths import RepoLayout, RepositoryNotFoundError
+from spike_kit.layout import RepoLayout, RepositoryNotFoundError
 from spike_kit.release.dists import Dist, DistError, parse_filename, read_dists
 from spike_kit.release.index import IndexReadError, project_files, same_origin, shown
 
@@ -184,8 +184,8 @@ def _tag_commit(tag: str) -> str | None:
     return found.stdout.strip() if found.returncode == 0 else None
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="publish", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str = "publish") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--tag", required=True, help="the release tag, client-vX.Y.Z")
     parser.add_argument("--dist", type=Path, default=Path("dist"), help="the built files")
     args = parser.parse_args(argv)

@@ -22,13 +22,13 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from spike_kit.codegen.regenerate import GenerationError, regenerate
+from spike_kit.codegen.regenerate import ClientGenerationError, regenerate
 from spike_kit.compat.cli import compare
 from spike_kit.compat.report import changelog_summary
 from spike_kit.compat.sources import SourceError, from_git, version_from_config
 from spike_kit.compat.versions import Version, VersionError
 from spike_kit.git import RELEASE_TAG_PREFIX, GitError, git, uncommitted
-from spike_kit.paths import RepoLayout, RepositoryNotFoundError
+from spike_kit.layout import RepoLayout, RepositoryNotFoundError
 from spike_kit.release.changelog import Changelog, ChangelogError
 from spike_kit.release.proposal import Proposal, propose_bump, propose_release
 from spike_kit.spec import SpecError
@@ -89,7 +89,7 @@ def _apply(layout: RepoLayout, version: Version, dry_run: bool) -> None:
     write_config_version(layout, version)
     try:
         regenerate(layout)
-    except GenerationError as exc:
+    except ClientGenerationError as exc:
         raise ReleaseError(f"regeneration failed (the config now says {version}): {exc}") from None
 
 
@@ -168,8 +168,8 @@ def _say(proposal: Proposal, command: str) -> None:
     print(f"{command}: client version {proposal.version}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="release", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str = "release") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     bump_parser = commands.add_parser(
         "bump", help="set the version a contract change needs (vs. the merge-base) and regenerate"

@@ -19,7 +19,8 @@ from typing import Any
 
 from attrs import evolve, frozen
 
-from spike_kit.github import Annotation
+from spike_kit.gate.github import Annotation
+from spike_kit.spec import escape_token
 from spike_kit.spec_lines import SpecLines, SpecLinesError
 
 _VALIDATOR_ERROR = re.compile(r"Validation Error: (?:\[\d+\] )?(?P<message>.+)")
@@ -40,10 +41,6 @@ class Finding:
     line: int | None = None
     column: int | None = None
     level: str = "error"
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def from_spec_validator(check: str, output: str) -> list[Finding]:
@@ -139,7 +136,7 @@ def from_junit_operations(check: str, report: Path) -> list[Finding]:
             pointer = None
             if operation:
                 method, path = operation.group(1).lower(), operation.group(2).rstrip("]")
-                pointer = f"/paths/{_escape(path)}/{method}"
+                pointer = f"/paths/{escape_token(path)}/{method}"
             text = (fault.text or fault.get("message") or "").strip()
             message = "\n".join(text.splitlines()[:_MESSAGE_LINES])
             found.append(Finding(check, f"{case.get('name')}: {message}", pointer=pointer))

@@ -39,7 +39,7 @@ def probe(base_url: str, token: str, timeout: float = 10.0) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m spike_kit.preflight BASE_URL TOKEN_ENV_NAME", file=sys.stderr)
+        print("usage: python -m spike_kit.gate.preflight BASE_URL TOKEN_ENV_NAME", file=sys.stderr)
         return 2
     base_url, token_env = args
     token = os.environ.get(token_env, "")

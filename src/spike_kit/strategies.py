@@ -19,8 +19,9 @@ from schemathesis.specs.openapi.formats import get_default_format_strategies
 from spike_kit.spec import with_integer_format_bounds
 
 
-class GenerationError(Exception):
-    """Raised when no values can be generated for a schema."""
+class StrategyBuildError(Exception):
+    """Raised when no hypothesis strategy can be built for a schema (it admits no values
+    schemathesis can draw)."""
 
 
 def from_schema(
@@ -38,7 +39,7 @@ def from_schema(
             formats=dict(formats or {}),
         )
     except (InvalidSchema, UnsupportedSchema) as exc:
-        raise GenerationError(f"cannot generate values for this schema: {exc}") from None
+        raise StrategyBuildError(f"cannot generate values for this schema: {exc}") from None
 
 
 def standard_formats() -> dict[str, st.SearchStrategy[str]]:

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from spike_kit import children
-from spike_kit.children import stop_child
+from spike_kit import processes
+from spike_kit.processes import stop_child
 
 STUBBORN = (
     "import signal, sys, time\n"
@@ -36,7 +36,7 @@ def test_a_child_that_obeys_stops_on_the_signal() -> None:
 def test_a_child_that_ignores_the_signal_is_killed_after_the_grace_period(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(children, "GRACE_SECONDS", 0.5)
+    monkeypatch.setattr(processes, "GRACE_SECONDS", 0.5)
     with _start(STUBBORN) as process:
         stop_child(process)
     assert process.returncode == -signal.SIGKILL

@@ -1,33 +1,27 @@
-"""Schemathesis hooks that let generated token exchanges through.
+"""Signing generated token exchanges, so that schemathesis tests the exchange's success path.
 
 A generated `POST /auth/hmac` body has a random signature, so every one of them is refused with
 401 and the exchange's success path is never tested. Given the application id and HMAC key,
-these hooks re-sign every schema-valid body with them; a body that breaks the schema is left
+the signer re-signs every schema-valid body with them; a body that breaks the schema is left
 as it is, so negative cases stay negative.
 
-The schemathesis CLI loads this module through `SCHEMATHESIS_HOOKS` and reads the key from
-`SPIKE_GATE_APPLICATION_ID` and `SPIKE_GATE_HMAC_KEY`; the gate sets them to the mock's public
-test values, and a live run may set them to a staging application's. Without them, nothing is
-registered.
+The pytest suites register the signer on their own schema (`sign_exchanges`); schemathesis'
+CLI loads `spike_kit.gate.hooks`, which registers it globally from the environment. This
+module registers nothing by being imported.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import jsonschema
-import schemathesis
 
 from spike_kit.mock.settings import bundled_spec_path
 from spike_kit.spec import dereference, load_spec, openapi_format_checker
-
-APPLICATION_ENV = "SPIKE_GATE_APPLICATION_ID"
-KEY_ENV = "SPIKE_GATE_HMAC_KEY"
 
 
 @cache
@@ -51,7 +45,7 @@ def _is_exchange(context: Any) -> bool:
     return operation is not None and operation.path == "/auth/hmac"
 
 
-def _signer(application_id: int, key: str) -> Callable[[Any, Any], Any]:
+def signer(application_id: int, key: str) -> Callable[[Any, Any], Any]:
     """A `map_body` hook that signs exchange bodies and passes every other body through."""
 
     def sign(context: Any, body: Any) -> Any:
@@ -62,13 +56,4 @@ def _signer(application_id: int, key: str) -> Callable[[Any, Any], Any]:
 
 def sign_exchanges(schema: Any, application_id: int, key: str) -> None:
     """Register the signing hook on one schema (for the pytest suites)."""
-    schema.hook("map_body")(_signer(application_id, key))
-
-
-def _from_environment() -> None:
-    application, key = os.environ.get(APPLICATION_ENV), os.environ.get(KEY_ENV)
-    if application and key:
-        schemathesis.hook("map_body")(_signer(int(application), key))
-
-
-_from_environment()
+    schema.hook("map_body")(signer(application_id, key))

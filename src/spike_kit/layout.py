@@ -6,6 +6,7 @@ checkout, found from the working directory, so the same commands work in CI and 
 
 from __future__ import annotations
 
+import argparse
 import shutil
 from pathlib import Path
 
@@ -82,3 +83,12 @@ class RepoLayout:
         raise RepositoryNotFoundError(
             f"no Spike contract kit checkout ({SPEC_IN_REPO}) at or above {here}"
         )
+
+
+def checkout_for(parser: argparse.ArgumentParser) -> RepoLayout:
+    """The checkout around the working directory, or, outside one, the command's usage error
+    (exit 2) saying that it works on a checkout of the kit."""
+    try:
+        return RepoLayout.find()
+    except RepositoryNotFoundError as exc:
+        parser.error(f"{exc}; {parser.prog} works on a checkout of the kit")

@@ -1,0 +1,24 @@
+"""The names the gate and its tools agree on: environment variables, profiles, depths.
+
+Importing this module imports nothing beyond the standard library and registers nothing, so a
+test, a script or the pytest suites can read these names without loading schemathesis.
+"""
+
+from __future__ import annotations
+
+TOKEN_ENV = "SPIKE_GATE_TOKEN"  # noqa: S105 - the name of a variable, not a token
+"""Where the schemathesis run over HTTP reads its bearer token (never from the command line)."""
+APPLICATION_ENV = "SPIKE_GATE_APPLICATION_ID"
+"""The application whose HMAC key signs generated token exchanges (see `signing`)."""
+KEY_ENV = "SPIKE_GATE_HMAC_KEY"
+"""That application's HMAC key; a secret, scrubbed from everything the gate prints."""
+SPECTRAL_ENV = "SPIKE_SPECTRAL"
+"""The Spectral executable (tox sets it to the shared npm install, see tox.ini)."""
+PROFILE_ENV = "SPIKE_TEST_PROFILE"
+"""How deep the generated cases go (contract_tests/profiles.py)."""
+PROFILES = ("gate", "full", "nightly")
+NIGHTLY_EXAMPLES = 1000
+"""Schemathesis examples per operation over HTTP in the nightly profile (schemathesis.toml
+sets the budget of the others)."""
+HOOKS_MODULE = "spike_kit.gate.hooks"
+"""The module schemathesis' CLI loads through `SCHEMATHESIS_HOOKS`."""
