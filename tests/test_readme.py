@@ -57,6 +57,15 @@ def test_every_python_block_runs_or_says_it_is_a_fragment(readme: str) -> None:
     assert unmarked == [], "blocks neither run by a test nor introduced as a fragment"
 
 
+@pytest.mark.parametrize("readme", ["README.md", "generated/README.md"])
+def test_every_python_block_compiles(readme: str) -> None:
+    """Fragments too: a reader copies them into a function or module as they stand."""
+    text = (ROOT / readme).read_text(encoding="utf-8")
+    for language, body, _ in fenced_blocks(text):
+        if language == "python":
+            compile(body, f"{readme}: {body.splitlines()[0]}", "exec")
+
+
 def test_every_block_is_code_output_or_config() -> None:
     languages = {language for language, _, _ in fenced_blocks(README)}
     assert languages <= {"bash", "python", "toml", *OUTPUT_LANGUAGES}, languages

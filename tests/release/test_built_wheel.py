@@ -87,13 +87,13 @@ def test_a_service_suite_runs_on_the_kits_wheel_and_its_mock_extra(
         f"pytest=={version('pytest')}",
     )
     ran = subprocess.run(
-        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", "tests"],
         cwd=service,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-    tests = suite.count("\ndef test_")
+    tests = len(re.findall(r"^(?:async )?def test_", suite, flags=re.MULTILINE))
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert f"{tests} passed" in ran.stdout
