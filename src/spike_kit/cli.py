@@ -18,6 +18,8 @@ from typing import NoReturn, cast
 
 from attrs import frozen
 
+from spike_kit.mock.extra import MOCK_EXTRA
+
 PROG = "spike-kit"
 KIT = "spike-contract-kit"
 
@@ -86,13 +88,13 @@ COMMANDS = (
         "bench client",
         "spike_kit.bench.client_overhead",
         "benchmark (prints figures): the client against plain httpx on a local mock",
-        f"pip install '{KIT}[mock]' spike-api-client",
+        f"{MOCK_EXTRA} spike-api-client",
     ),
     Command(
         "bench mock",
         "spike_kit.bench.mock_vs_prism",
         "benchmark (prints figures): the mock beside Prism and reference apps under wrk",
-        f"pip install '{KIT}[mock]'",
+        MOCK_EXTRA,
     ),
     Command(
         "bench gate",

@@ -67,8 +67,8 @@ def one_application(base_url: str, users: int) -> float:
 
 
 def warm_pairs(base_url: str, calls: int, batches: int, users: int) -> list[Pair]:
-    """Seconds per batch: a static-token client (`plain`) beside `for_user` views of users
-    whose tokens are cached (`client`), each call with a new `state`."""
+    """Seconds per batch: one client holding one issued token (`plain`) beside `for_user`
+    views of users whose tokens are cached (`client`), each call with a new `state`."""
     with Client(base_url=base_url) as anonymous:
         issued = exchange_token(
             anonymous,
