@@ -37,6 +37,12 @@ class Command:
 
 COMMANDS = (
     Command(
+        "spec",
+        "spike_kit.spec.check",
+        "does the spec load for every tool? each fault at its file, line and column",
+        f"pip install '{KIT}'",
+    ),
+    Command(
         "gate",
         "spike_kit.gate.cli",
         "the contract gate: spec, drift, compat, client and server checks, with a summary",

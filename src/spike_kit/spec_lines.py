@@ -14,7 +14,7 @@ from __future__ import annotations
 from attrs import frozen
 from yaml import MappingNode, Node, ScalarNode, SequenceNode, YAMLError, compose
 
-from spike_kit.spec import escape_token, unescape_token
+from spike_kit.spec.document import escape_token, unescape_token
 
 __all__ = ["Location", "SpecLines", "SpecLinesError", "split_pointer"]
 
@@ -55,6 +55,13 @@ class SpecLines:
         if root is None:
             raise SpecLinesError("the text holds no document")
         self._root: Node = root
+
+    @classmethod
+    def of_node(cls, root: Node) -> SpecLines:
+        """Lines for a tree already composed (the spec loader keeps its own)."""
+        lines = cls.__new__(cls)
+        lines._root = root
+        return lines
 
     def locate(self, pointer: str, *, follow_refs: bool = True) -> Location:
         """The line and column of the value at `pointer`, or of its deepest existing part.

@@ -15,7 +15,7 @@ from attrs import frozen
 
 from spike_kit.git import RELEASE_TAG_PREFIX, git
 from spike_kit.layout import CONFIG_IN_REPO, SPEC_IN_REPO, RepoLayout
-from spike_kit.spec import SpecError, load_spec
+from spike_kit.spec import load_bytes, load_spec
 
 RELEASE_TAGS = (f"{RELEASE_TAG_PREFIX}[0-9]*", "v[0-9]*", "spike-api-client-v[0-9]*")
 
@@ -37,6 +37,17 @@ class SpecSource:
 
 def _git(layout: RepoLayout, *args: str) -> subprocess.CompletedProcess[str]:
     return git(layout.root, *args)
+
+
+def _git_bytes(layout: RepoLayout, *args: str) -> bytes | None:
+    """A git command's output as bytes, or None when it fails: a spec at a revision is read
+    like a file, so a byte that is not UTF-8 is a fault at its line, not a decoding error."""
+    shown = subprocess.run(
+        ["git", "-C", str(layout.root), *args],  # noqa: S607 - the git a person runs
+        capture_output=True,
+        check=False,
+    )
+    return shown.stdout if shown.returncode == 0 else None
 
 
 def version_from_config(text: str | None) -> str | None:
@@ -76,17 +87,11 @@ def from_git(layout: RepoLayout, ref: str, config_path: str = CONFIG_IN_REPO) ->
         raise SourceError(f"{ref!r} is neither a file nor a git revision of {layout.root}")
     commit = resolved.stdout.strip()
     label = f"{ref} ({commit[:12]})"
-    spec_text = _git(layout, "show", f"{commit}:{SPEC_IN_REPO}")
     version = version_from_config(file_at(layout, commit, config_path))
-    if spec_text.returncode != 0:
+    blob = _git_bytes(layout, "show", f"{commit}:{SPEC_IN_REPO}")
+    if blob is None:
         return SpecSource(label, None, version)
-    try:
-        spec = yaml.safe_load(spec_text.stdout)
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{SPEC_IN_REPO} at {label} is not valid YAML: {exc}") from None
-    if not isinstance(spec, dict):
-        raise SpecError(f"{SPEC_IN_REPO} at {label} does not hold an OpenAPI document")
-    return SpecSource(label, spec, version)
+    return SpecSource(label, load_bytes(blob, f"{SPEC_IN_REPO} at {label}").document, version)
 
 
 def default_base(layout: RepoLayout) -> str | None:

@@ -12,7 +12,7 @@ import importlib.util
 import sys
 
 MOCK_EXTRA = "pip install 'spike-contract-kit[mock]'"
-MOCK_MODULES = ("httpx", "uvicorn", "jsonschema_rs")
+MOCK_MODULES = ("httpx", "uvicorn")
 
 
 def missing_modules() -> list[str]:

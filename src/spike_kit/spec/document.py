@@ -1,39 +1,21 @@
-"""Loading the contract and resolving its local `$ref`s.
+"""Working with a loaded spec: JSON pointers, local `$ref`s, operations, the server path.
 
-The spec is small and self-contained, so a local resolver is enough; an external or cyclic
-reference is a spec error worth a clear message rather than support.
+Everything here takes a document that `spike_kit.spec.loading` has read and checked, so local
+references resolve and none is cyclic; the errors raised here are for documents built by
+hand (tests, compat's rewritten copies).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from jsonschema import FormatChecker
 
+from spike_kit.spec.faults import SpecError
+
 JSON = Any
-
-
-class SpecError(Exception):
-    """Raised when the spec cannot be read or uses a construct the kit does not support."""
-
-
-def load_spec(path: Path) -> dict[str, JSON]:
-    """Read a YAML or JSON OpenAPI document into plain Python data."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(f"cannot read spec {path}: {exc.strerror}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{path} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise SpecError(f"{path} does not hold an OpenAPI document (top level is not a mapping)")
-    return data
 
 
 def escape_token(token: str) -> str:
