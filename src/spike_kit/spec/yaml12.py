@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from spike_kit.spec.faults import SpecFault, quoted
 
-MAX_NODES = 5_000_000
+MAX_NODES = 1_000_000
 """Values a document may expand to through aliases (a "billion laughs" stops here)."""
 
 _STR = "tag:yaml.org,2002:str"
