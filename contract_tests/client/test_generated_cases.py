@@ -37,7 +37,14 @@ from spike_api_client.api.authentication import exchange_hmac_token
 from spike_api_client.api.provider_integration import get_integration_init_url
 from spike_api_client.models import HmacTokenRequest
 
-from contract_tests.spec_data import BASE_URL, HMAC, INIT_URL, openapi_core_findings, operation
+from contract_tests.spec_data import (
+    BASE_URL,
+    HMAC,
+    INIT_URL,
+    json_media,
+    openapi_core_findings,
+    operation,
+)
 from spike_kit.strategies import from_schema
 
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.generated-cases.sig"
@@ -111,11 +118,7 @@ def test_init_url_requests_validate_against_the_spec(slug: str, query: dict[str,
 
 
 @CASES
-@given(
-    body=from_schema(
-        operation(HMAC, "post")["requestBody"]["content"]["application/json"]["schema"]
-    )
-)
+@given(body=from_schema(json_media(HMAC, "post")[1]["schema"]))
 def test_hmac_requests_validate_against_the_spec(body: dict[str, Any]) -> None:
     """Spec: exchangeHmacToken's JSON body; any valid body is sent as is, without a token."""
     with respx.mock(assert_all_called=True) as router:
@@ -186,8 +189,7 @@ def test_documented_responses_parse_or_raise_their_error(
     """Spec: every documented response of every operation; a body valid under its schema
     parses and round-trips (2xx) or raises the error class of its status carrying the
     parsed problem document (4xx/5xx)."""
-    content = operation(path, method)["responses"][status]["content"]
-    ((media, entry),) = content.items()
+    media, entry = json_media(path, method, status)
     body = data.draw(from_schema(entry["schema"], FORMATS), label="body")
     if status.startswith("2"):
         parsed = _call(path, 200, body, media)
@@ -219,8 +221,9 @@ def test_bodies_that_break_the_schema_raise_contract_error(
 ) -> None:
     """Spec: the 200 schema's required fields and their types; a body that breaks them is a
     ContractError, never a KeyError, TypeError or a half-built model."""
-    schema = operation(path, method)["responses"]["200"]["content"]["application/json"]["schema"]
+    media, entry = json_media(path, method, "200")
+    schema = entry["schema"]
     valid = data.draw(from_schema(schema, FORMATS), label="valid")
     broken = data.draw(_broken(valid, schema["required"]), label="broken")
     with pytest.raises(ContractError):
-        _call(path, 200, broken, "application/json")
+        _call(path, 200, broken, media)

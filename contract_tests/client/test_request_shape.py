@@ -16,7 +16,7 @@ from contract_tests.spec_data import (
     BASE_URL,
     HMAC,
     INIT_URL,
-    operation,
+    json_media,
     provider_slugs,
     response_example,
 )
@@ -113,9 +113,7 @@ def test_init_url_example_response_parses(client: AuthenticatedClient) -> None:
 
 def test_hmac_exchange_sends_the_documented_body() -> None:
     """Spec: POST /auth/hmac, no security, JSON body HmacTokenRequest; 200 example parses."""
-    request_example = operation(HMAC, "post")["requestBody"]["content"]["application/json"][
-        "example"
-    ]
+    request_example = json_media(HMAC, "post")[1]["example"]
     response = response_example(HMAC, "post", "200")
     with respx.mock(assert_all_called=True) as router:
         route = router.post(f"{BASE_URL}{HMAC}").mock(

@@ -27,7 +27,7 @@ from spike_api_client.api.provider_integration import get_integration_init_url
 from spike_api_client.models import HmacTokenRequest, HmacTokenResponse, IntegrationInitUrl
 
 from contract_tests.bearer import use_bearer_token
-from contract_tests.spec_data import HMAC, INIT_URL, SPEC_PATH, operation, provider_slugs
+from contract_tests.spec_data import HMAC, INIT_URL, SPEC_PATH, json_media, provider_slugs
 
 TOKEN = "prism-takes-any-bearer-token"
 
@@ -43,7 +43,7 @@ def test_client_reads_prisms_init_url(prism_url: str, slug: str) -> None:
 
 def test_client_exchanges_a_token_with_prism(prism_url: str) -> None:
     """Spec: exchangeHmacToken, no security, 200 HmacTokenResponse."""
-    example = operation(HMAC, "post")["requestBody"]["content"]["application/json"]["example"]
+    example = json_media(HMAC, "post")[1]["example"]
     with Client(base_url=prism_url, max_retries=0) as client:
         answer = exchange_hmac_token.sync(client=client, body=HmacTokenRequest.from_dict(example))
     assert isinstance(answer, HmacTokenResponse)
@@ -73,7 +73,7 @@ def test_prism_reads_int64_as_a_javascript_number(prism_url: str) -> None:
     """Why positive_data_acceptance is off for exchangeHmacToken below: Prism checks
     `format: int64` as a JavaScript safe integer, so it refuses a `uts` past 2**53 - 1 that
     the spec (and a Go server like Spike's) takes."""
-    example = operation(HMAC, "post")["requestBody"]["content"]["application/json"]["example"]
+    example = json_media(HMAC, "post")[1]["example"]
     url = f"{prism_url}/auth/hmac"
     assert httpx.post(url, json={**example, "uts": 2**53}).status_code == 422
     assert httpx.post(url, json={**example, "uts": 2**53 - 1}).status_code == 200

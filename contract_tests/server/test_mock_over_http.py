@@ -14,7 +14,7 @@ import schemathesis
 from schemathesis import Case
 
 from contract_tests.bearer import use_bearer_token
-from contract_tests.spec_data import SPEC_PATH
+from contract_tests.spec_data import SPEC_PATH, spec
 from spike_kit.gate.signing import sign_exchanges
 from spike_kit.mock import MockServer, MockSettings
 from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY, DEFAULT_STATIC_TOKEN
@@ -22,11 +22,11 @@ from spike_kit.mock.settings import DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY, DE
 
 @pytest.fixture(scope="module")
 def mock_server() -> Iterator[MockServer]:
-    with MockServer(MockSettings(public_url="http://localhost")) as server:
+    with MockServer(MockSettings(public_url="http://localhost", spec_path=SPEC_PATH)) as server:
         yield server
 
 
-schema = schemathesis.openapi.from_path(SPEC_PATH)
+schema = schemathesis.openapi.from_dict(spec())
 use_bearer_token(schema, DEFAULT_STATIC_TOKEN)
 sign_exchanges(schema, DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY)
 

@@ -37,7 +37,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_spec_and_compat_start_no_mock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--only", "spec,compat", "--reports", str(tmp_path)]) == 0
     said = capsys.readouterr().out
-    assert "gate: 3 checks" in said
+    assert "gate: 4 checks" in said  # the two spec checks, compat, and `spec: loads`
     assert "no server checks (no mock started)" in said
 
 

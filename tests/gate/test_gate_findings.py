@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spike_kit.gate.findings import Finding, from_junit_operations, from_spec_validator, placed
+from spike_kit.gate.findings import Finding, from_fault_report, from_junit_operations, placed
 from spike_kit.gate.github import Annotation
 
 SPEC = """openapi: 3.1.0
@@ -18,26 +18,21 @@ paths:
 """
 
 
-def test_every_validator_error_keeps_its_own_instance_path() -> None:
-    output = """spike.yaml: Validation Error: [1] "description" is a required property
-
-Failed validating "required" in schema["$defs"]["response"]
-
-On instance["paths"]["~1a~1{id}"]["get"]["responses"][200]:
-    {}
-spike.yaml: Validation Error: [2] 5 is not of type "string"
-
-On instance["info"]["title"]:
-    5
-"""
-    found = from_spec_validator("v", output)
+def test_a_fault_report_keeps_each_line_and_pointer(tmp_path: Path) -> None:
+    report = tmp_path / "faults.json"
+    report.write_text(
+        '[{"message": "m1", "line": 6, "column": 9, "pointer": "/paths", "kind": "schema"},'
+        ' {"message": "m2", "line": null, "column": null, "pointer": "/info/title"}, 3]'
+    )
+    found = from_fault_report("v", report)
     assert found == [
-        Finding("v", '"description" is a required property', "/paths/~1a~1{id}/get/responses/200"),
-        Finding("v", '5 is not of type "string"', "/info/title"),
+        Finding("v", "m1", "/paths", 6, 9),
+        Finding("v", "m2", "/info/title"),
     ]
     located = placed(found, SPEC)
-    assert (located[0].line, located[0].column) == (6, 9)
+    assert (located[0].line, located[0].column) == (6, 9)  # kept as the tool placed it
     assert (located[1].line, located[1].column) == (1, 1)  # not in the text: the document
+    assert from_fault_report("v", tmp_path / "missing.json") == []
 
 
 def test_pytest_and_cli_junit_names_both_lead_to_the_operation(tmp_path: Path) -> None:

@@ -19,14 +19,26 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from spike_kit.gate import github, report
-from spike_kit.gate.checks import Check, Target, Verdict, default_checks, nightly_seed, run_checks
+from spike_kit.gate.checks import (
+    Check,
+    Target,
+    Verdict,
+    default_checks,
+    nightly_seed,
+    not_run,
+    run_checks,
+)
+from spike_kit.gate.loading import check_spec_loads
 from spike_kit.gate.settings import (
     APPLICATION_ENV,
+    CHECK_SECONDS,
     HOOKS_MODULE,
     KEY_ENV,
     NIGHTLY_EXAMPLES,
     PROFILE_ENV,
     PROFILES,
+    SPEC_CHECK_SECONDS,
+    TIMEOUT_ENV,
     TOKEN_ENV,
 )
 from spike_kit.layout import RepoLayout, checkout_for
@@ -70,6 +82,13 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "examples per operation over HTTP)",
     )
     parser.add_argument(
+        "--check-timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"stop and fail any check that runs longer (default: {SPEC_CHECK_SECONDS:g} s "
+        f"for a spec check, {CHECK_SECONDS:g} s for the others; ${TIMEOUT_ENV} too)",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=os.cpu_count() or 1,
@@ -102,28 +121,34 @@ def main(argv: Sequence[str] | None = None, prog: str = "gate") -> int:
             parser.error(f"--base-url needs the server's bearer token in ${TOKEN_ENV}")
         if not args.base_url.startswith(("http://", "https://")):
             parser.error("--base-url must be an http(s) URL such as https://host/v3")
+    timeout = _timeout(args.check_timeout, env, parser)
     # Which checks run is known before any server is: the mock starts only for a check that
-    # talks to one (`--only spec,compat` starts nothing).
+    # talks to one (`--only spec,compat` starts nothing), and only for a spec that loads.
     planned = _selected(
         default_checks(layout, reports, Target("", live=bool(args.base_url))), args.only
     )
     if not planned:
         parser.error(f"--only {args.only!r} matches no check")
-    needs_server = any(check.server for check in planned)
     started = time.perf_counter()
+    loads = check_spec_loads(layout, reports)
+    print(f"gate: {loads.label} {loads.check.name} ({loads.seconds:.1f} s)", flush=True)
+    needs_server = loads.passed and any(check.server for check in planned)
     with (
-        _target(args.base_url, env, needs_server) as target,
+        _target(args.base_url, env, layout, needs_server) as target,
         schemathesis_config(layout) as st_config,
     ):
         seed = nightly_seed() if args.profile == "nightly" else None
         checks = _selected(default_checks(layout, reports, target, st_config, seed), args.only)
+        runnable = [check for check in checks if loads.passed or not check.needs_spec]
+        if target.refused is not None:
+            runnable = [check for check in runnable if not check.server]
         against = (
             f"server checks against {target.base_url}"
-            if needs_server
+            if needs_server and target.refused is None
             else "no server checks (no mock started)"
         )
         print(
-            f"gate: {len(checks)} checks, {args.jobs} at a time, profile {args.profile}"
+            f"gate: {len(checks) + 1} checks, {args.jobs} at a time, profile {args.profile}"
             f"{'' if seed is None else f' (schemathesis seed {seed})'}; {against}",
             flush=True,
         )
@@ -133,28 +158,64 @@ def main(argv: Sequence[str] | None = None, prog: str = "gate") -> int:
                 f"gate: {verdict.label} {verdict.check.name} ({verdict.seconds:.1f} s)", flush=True
             )
 
-        verdicts = run_checks(checks, layout, reports, env, args.jobs, done)
+        ran = iter(run_checks(runnable, layout, reports, env, args.jobs, done, timeout))
+        verdicts = [loads]
+        for check in checks:
+            if check in runnable:
+                verdicts.append(next(ran))
+            elif not loads.passed:
+                verdicts.append(not_run(check))
+            else:
+                verdicts.append(not_run(check, f"the mock did not start: {target.refused}"))
         for verdict in verdicts:
-            if not verdict.passed or verdict.skipped:
-                output = report.shown(verdict.output.rstrip(), env)
+            if verdict.not_run is not None and loads.passed:
+                print(f"--- {verdict.check.name} not run ---\n{verdict.output}\n", flush=True)
+            elif (not verdict.passed and verdict.not_run is None) or verdict.skipped:
+                told = verdict.check.shown
+                text = told(verdict, reports) if told is not None else verdict.output
+                output = report.shown(text.rstrip(), env)
                 word = "skipped" if verdict.skipped else "failed"
                 print(f"--- {verdict.check.name} {word} ---\n{output}\n", flush=True)
     total = time.perf_counter() - started
     if github.in_actions():
         report.report_to_github(verdicts, layout, reports, env, total, args.profile)
     print(report.render_summary(verdicts))
-    failed = [v.check.name for v in verdicts if not v.passed]
+    failed = [v.check.name for v in verdicts if not v.passed and v.not_run is None]
+    unrun = [v for v in verdicts if v.not_run is not None]
+    said = []
+    if failed:
+        said.append("FAILED: " + ", ".join(failed))
+    if unrun:
+        names = ", ".join(v.check.name for v in unrun)
+        said.append(f"NOT RUN ({unrun[0].not_run}): {names}")
     print(
-        f"\ngate: {'FAILED: ' + ', '.join(failed) if failed else 'all checks passed'}"
-        f" in {total:.1f} s; reports in {reports}"
+        f"\ngate: {'; '.join(said) or 'all checks passed'} in {total:.1f} s; reports in {reports}"
     )
-    return 1 if failed else 0
+    return 1 if said else 0
+
+
+def _timeout(
+    given: float | None, env: dict[str, str], parser: argparse.ArgumentParser
+) -> float | None:
+    """Every check's time limit when one is set (flag, then environment), else None: each
+    check keeps its own default."""
+    if given is None and env.get(TIMEOUT_ENV):
+        try:
+            given = float(env[TIMEOUT_ENV])
+        except ValueError:
+            parser.error(f"${TIMEOUT_ENV} must be a number of seconds")
+    if given is not None and not given > 0:
+        parser.error("--check-timeout must be a positive number of seconds")
+    return given
 
 
 @contextmanager
-def _target(base_url: str | None, env: dict[str, str], needed: bool = True) -> Iterator[Target]:
-    """The given server, or the kit's mock in its own process for the gate's duration (none
-    when no selected check talks to a server)."""
+def _target(
+    base_url: str | None, env: dict[str, str], layout: RepoLayout, needed: bool = True
+) -> Iterator[Target]:
+    """The given server, or the kit's mock serving this checkout's spec in its own process for
+    the gate's duration (none when no selected check talks to a server). A mock that refuses
+    to start is a finding of the server checks, not a traceback."""
     if base_url:
         yield Target(base_url.rstrip("/"), live=True)
         return
@@ -168,8 +229,18 @@ def _target(base_url: str | None, env: dict[str, str], needed: bool = True) -> I
         DEFAULT_STATIC_TOKEN,
     )
 
-    with MockProcess("--no-faults", "--public-url", "http://localhost") as mock:
+    mock = MockProcess(
+        "--no-faults", "--public-url", "http://localhost", "--spec", str(layout.spec)
+    )
+    try:
+        mock.start()
+    except RuntimeError as exc:
+        yield Target("", live=False, refused=str(exc))
+        return
+    try:
         env[TOKEN_ENV] = DEFAULT_STATIC_TOKEN
         env[APPLICATION_ENV] = str(DEFAULT_APPLICATION_ID)
         env[KEY_ENV] = DEFAULT_HMAC_KEY
         yield Target(mock.base_url, live=False)
+    finally:
+        mock.stop()

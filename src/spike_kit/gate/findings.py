@@ -1,9 +1,10 @@
 """What the gate's tools found, each at its place in the spec, for annotations on a pull request.
 
-Every tool says where in its own way: openapi-spec-validator prints the instance path
-(`["paths"]["~1auth~1hmac"]["post"]["responses"][200]`), Spectral writes a JSON report with
-line ranges, the compatibility check a JSON report with lines already mapped (through `$ref`s,
-by `spike_kit.spec_lines`), and schemathesis names the failing operation in its JUnit report.
+Every tool says where in its own way: the spec loader and the validator runner write their
+faults as JSON with lines already placed (`spike_kit.spec`, `spike_kit.gate.validator`),
+Spectral writes a JSON report with line ranges, the compatibility check a JSON report with
+lines already mapped (through `$ref`s, by `spike_kit.spec_lines`), and schemathesis names the
+failing operation in its JUnit report.
 Each reader here turns one of those into `Finding`s; `spike_kit.spec_lines` turns a JSON
 pointer into the line a reviewer reads.
 """
@@ -23,9 +24,6 @@ from spike_kit.gate.github import Annotation
 from spike_kit.spec import escape_token
 from spike_kit.spec_lines import SpecLines, SpecLinesError
 
-_VALIDATOR_ERROR = re.compile(r"Validation Error: (?:\[\d+\] )?(?P<message>.+)")
-_VALIDATOR_PLACE = re.compile(r"^On instance(?P<path>(?:\[[^\]]*\])*):?\s*$")
-_PATH_TOKEN = re.compile(r'\["((?:[^"\\]|\\.)*)"\]|\[(-?\d+)\]')
 _OPERATION = re.compile(r"\b(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) (/\S*)")
 _SPECTRAL_LEVELS = {0: "error", 1: "warning"}
 _MESSAGE_LINES = 12
@@ -43,30 +41,42 @@ class Finding:
     level: str = "error"
 
 
-def from_spec_validator(check: str, output: str) -> list[Finding]:
-    """openapi-spec-validator's text: each `Validation Error: ...` and its `On instance[...]`
-    (whose keys are already escaped as JSON pointer tokens)."""
-    found: list[Finding] = []
-    message: str | None = None
-    for raw in output.splitlines():
-        error = _VALIDATOR_ERROR.search(raw)
-        if error:
-            if message is not None:
-                found.append(Finding(check, message))
-            message = error.group("message").strip()
+def from_fault_report(check: str, report: Path) -> list[Finding]:
+    """A JSON list of `SpecFault`s (the `spec: loads` check's, the validator's), each already
+    at its line; a fault without one keeps its pointer."""
+    try:
+        faults = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found = []
+    for fault in faults if isinstance(faults, list) else []:
+        if not isinstance(fault, dict):
             continue
-        place = _VALIDATOR_PLACE.match(raw.strip())
-        if place and message is not None:
-            tokens = [
-                token.group(1) if token.group(1) is not None else token.group(2)
-                for token in _PATH_TOKEN.finditer(place.group("path"))
-            ]
-            pointer = "".join(f"/{token}" for token in tokens)
-            found.append(Finding(check, message, pointer=pointer))
-            message = None
-    if message is not None:
-        found.append(Finding(check, message))
+        found.append(
+            Finding(
+                check,
+                str(fault.get("message", "")),
+                pointer=fault.get("pointer"),
+                line=fault.get("line"),
+                column=fault.get("column"),
+            )
+        )
     return found
+
+
+YAML_KINDS = frozenset({"yaml", "encoding", "file"})
+"""Faults that leave no document: other tools can only read past them and guess."""
+
+
+def not_yaml(load_report: Path) -> bool:
+    """Whether the `spec: loads` check found the file unreadable as YAML (its report)."""
+    try:
+        faults = json.loads(load_report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(faults, list) and any(
+        isinstance(fault, dict) and fault.get("kind") in YAML_KINDS for fault in faults
+    )
 
 
 def from_spectral(check: str, report: Path) -> list[Finding]:

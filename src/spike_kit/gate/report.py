@@ -12,6 +12,7 @@ from pathlib import Path
 from spike_kit.gate import findings as gate_findings
 from spike_kit.gate import github
 from spike_kit.gate.checks import Verdict
+from spike_kit.gate.findings import Finding
 from spike_kit.gate.settings import KEY_ENV, TOKEN_ENV
 from spike_kit.layout import RepoLayout
 
@@ -35,8 +36,12 @@ def render_summary(verdicts: Sequence[Verdict]) -> str:
 
 def render_markdown(verdicts: Sequence[Verdict], total: float, profile: str) -> str:
     """The summary table for the job summary."""
-    failed = [v.check.name for v in verdicts if not v.passed]
-    verdict = f"failed: {', '.join(failed)}" if failed else "all checks passed"
+    failed = [v.check.name for v in verdicts if not v.passed and v.not_run is None]
+    unrun = [v for v in verdicts if v.not_run is not None]
+    said = [f"failed: {', '.join(failed)}"] if failed else []
+    if unrun:
+        said.append(f"not run ({unrun[0].not_run}): {', '.join(v.check.name for v in unrun)}")
+    verdict = "; ".join(said) or "all checks passed"
     lines = [
         f"### Contract gate: {verdict}",
         "",
@@ -49,6 +54,26 @@ def render_markdown(verdicts: Sequence[Verdict], total: float, profile: str) -> 
     ]
     count = f"{len(verdicts)} check{'' if len(verdicts) == 1 else 's'}"
     lines += ["", f"{count} in {total:.1f} s (profile `{profile}`)."]
+    return "\n".join(lines)
+
+
+def _not_loaded_section(verdict: Verdict, found: Sequence[Finding], spec_file: str) -> str:
+    """What a reviewer needs when the spec does not load: each fault in words at its line,
+    and why most checks say NOT RUN."""
+    faults = [finding for finding in found if finding.check == verdict.check.name]
+    lines = [
+        f"### `{spec_file}` does not load",
+        "",
+        "Every tool of the kit reads the spec first, so the checks marked NOT RUN could not "
+        "test anything; fix these and push again (`spike-kit spec` shows the same list "
+        "locally):",
+        "",
+    ]
+    for finding in faults[:20]:
+        where = f"line {finding.line}" if finding.line is not None else "the file"
+        lines.append(f"- {where}: {finding.message}")
+    if len(faults) > 20:
+        lines.append(f"- ... and {len(faults) - 20} more")
     return "\n".join(lines)
 
 
@@ -72,16 +97,27 @@ def report_to_github(
 ) -> None:
     """Annotations for what has a place in the spec, and the job summary."""
     found = [
-        finding for v in verdicts if v.check.findings for finding in v.check.findings(v, reports)
+        finding
+        for v in verdicts
+        if v.check.findings and v.not_run is None
+        for finding in v.check.findings(v, reports)
     ]
-    spec_text = layout.spec.read_text(encoding="utf-8")
+    try:  # the text only places findings: a byte that is not UTF-8 must not stop that
+        spec_text = layout.spec.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        spec_text = ""
     spec_file = layout.spec.relative_to(layout.root).as_posix()
     for annotation in gate_findings.as_annotations(
         gate_findings.placed(found, spec_text), spec_file
     ):
         print(shown(annotation.command(), env))
     summary = render_markdown(verdicts, total, profile)
-    ran_compat = any("compat.json" in v.check.writes and not v.skipped for v in verdicts)
+    not_loaded = [v for v in verdicts if v.check.name == "spec: loads" and not v.passed]
+    if not_loaded:
+        summary += "\n\n" + _not_loaded_section(not_loaded[0], found, spec_file)
+    ran_compat = any(
+        "compat.json" in v.check.writes and not v.skipped and v.not_run is None for v in verdicts
+    )
     compat = gate_findings.read_compat(reports / "compat.json") if ran_compat else None
     if compat and compat.get("changelog"):
         summary += (

@@ -22,3 +22,9 @@ NIGHTLY_EXAMPLES = 1000
 sets the budget of the others)."""
 HOOKS_MODULE = "spike_kit.gate.hooks"
 """The module schemathesis' CLI loads through `SCHEMATHESIS_HOOKS`."""
+TIMEOUT_ENV = "SPIKE_GATE_CHECK_TIMEOUT"
+"""Seconds every check may take, overriding the defaults below (`--check-timeout` too)."""
+SPEC_CHECK_SECONDS = 120.0
+"""A spec check's time limit: Spectral once spent 110 s on a pattern with a nested quantifier."""
+CHECK_SECONDS = 900.0
+"""Any other check's time limit: the nightly profile's deep runs take minutes, never this."""

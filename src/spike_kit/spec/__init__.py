@@ -22,9 +22,11 @@ from spike_kit.spec.document import (
 from spike_kit.spec.faults import SpecError, SpecFault, SpecLoadError, render_faults
 from spike_kit.spec.loading import (
     LoadedSpec,
+    ParsedSpec,
     load_bytes,
     load_file,
     load_spec,
+    parse_bytes,
     spec_faults,
 )
 
@@ -33,6 +35,7 @@ __all__ = [
     "INTEGER_FORMATS",
     "JSON",
     "LoadedSpec",
+    "ParsedSpec",
     "SpecError",
     "SpecFault",
     "SpecLoadError",
@@ -43,6 +46,7 @@ __all__ = [
     "load_file",
     "load_spec",
     "openapi_format_checker",
+    "parse_bytes",
     "provider_slugs",
     "providers",
     "render_faults",

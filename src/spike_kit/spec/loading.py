@@ -67,6 +67,27 @@ def _placer(root: Node | None) -> tuple[Any, Any]:
     return fault, line_of
 
 
+@frozen
+class ParsedSpec:
+    """What the YAML layer read, before the kit's own checks: for tools that judge a spec by
+    other rules (the OpenAPI validators) and want the document even when the kit refuses
+    it. `document` is None when the bytes are not YAML at all."""
+
+    document: Any
+    root: Node | None
+    faults: tuple[SpecFault, ...]
+
+    @cached_property
+    def lines(self) -> SpecLines | None:
+        return SpecLines.of_node(self.root) if self.root is not None else None
+
+
+def parse_bytes(data: bytes) -> ParsedSpec:
+    """The document as YAML 1.2 reads it, and the faults of that reading only."""
+    document, root, _, faults = read(data)
+    return ParsedSpec(document, root, tuple(faults))
+
+
 def load_bytes(data: bytes, label: str) -> LoadedSpec:
     """A spec from its bytes (a file, or a file at a git revision); `label` names it in
     every fault."""
