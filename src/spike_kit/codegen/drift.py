@@ -16,6 +16,7 @@ from attrs import frozen
 
 from spike_kit.codegen.regenerate import ClientGenerationError, build_client
 from spike_kit.layout import RepoLayout, checkout_for
+from spike_kit.spec import SpecLoadError
 
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "build", "dist"}
 
@@ -83,14 +84,20 @@ def check_drift(layout: RepoLayout) -> DriftReport:
 
 def main(argv: list[str] | None = None, prog: str = "drift") -> int:
     parser = argparse.ArgumentParser(
-        prog=prog, description="Fail when generated/ differs from a fresh regeneration."
+        prog=prog,
+        description="Fail when generated/ differs from a fresh regeneration.",
+        epilog="Exit status: 0 no drift; 1 drift, or the generator skipped part of the spec; "
+        "2 the spec does not load.",
     )
     parser.parse_args(argv)
     layout = checkout_for(parser)
     try:
         report = check_drift(layout)
+    except SpecLoadError as exc:
+        print(f"{prog}: {exc.summary(layout.spec.relative_to(layout.root).as_posix())}")
+        return 2
     except ClientGenerationError as exc:
-        print(f"drift: {exc}", file=sys.stderr)
+        print(f"{prog}: {exc}", file=sys.stderr)
         return 1
     print(report.render("generated/"))
     return 0 if report.clean else 1

@@ -26,6 +26,7 @@ from urllib.parse import unquote
 import yaml
 from attrs import frozen
 
+from spike_kit.codegen.media import client_sends, read_as, simplified
 from spike_kit.compat.examples import (
     Part,
     draws,
@@ -34,7 +35,6 @@ from spike_kit.compat.examples import (
     parts,
     validity,
 )
-from spike_kit.compat.media import client_sends, read_as, simplified
 from spike_kit.compat.model import join
 from spike_kit.compat.operations import path_shape
 from spike_kit.compat.schemas import Direction
@@ -191,6 +191,7 @@ def _cases(part: Part, operation: _Operation, count: int, start: int) -> list[di
                 media=media,
                 read_as=read_as(media),
                 body=value,
+                request_body=call.get("body"),
             )
         elif part.wire is not None:
             case.update(kind="request", args=value)
@@ -233,7 +234,7 @@ def _probe(where: Path, package: str, cases: list[dict[str, Any]]) -> list[dict[
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(where), *sys.path])}
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "spike_kit.compat.client_probe", package, str(cases_file)],
+            [sys.executable, "-m", "spike_kit.codegen.client_probe", package, str(cases_file)],
             capture_output=True,
             text=True,
             env=env,

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from spike_kit.codegen.contract_table import REDIRECT_BACK_KEY
-from spike_kit.compat.media import client_reads, client_sends
+from spike_kit.codegen.media import client_reads, client_sends
 from spike_kit.compat.model import Basis, Change, Severity, join
 from spike_kit.compat.operations import covering_status, path_shape
 from spike_kit.compat.schemas import Direction

@@ -5,9 +5,10 @@ An OpenAPI 3.0 document says some of the same things in its own words, which a 2
 validator would ignore or misread:
 
 - `nullable: true` adds `null` to the type (and to an `enum`, as generated clients read it);
-- `exclusiveMinimum: true` beside `minimum: 5` is 3.1's `exclusiveMinimum: 5` (same for max);
+- `exclusiveMinimum: true` beside `minimum: 5` is 3.1's `exclusiveMinimum: 5` (same for max)
 
-and in both versions `allOf` of plain object schemas (the usual way to extend a model) is
+(the rule's one home is `spike_kit.spec.openapi30`, which the mock's validators use too), and
+in both versions `allOf` of plain object schemas (the usual way to extend a model) is
 merged into one schema, so that a field added to a base model is compared like any other.
 `discriminator` stays: it is compared by the rules as a hint for choosing an alternative.
 """
@@ -17,25 +18,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-_SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
-_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SCHEMA_VALUES = (
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "if",
-    "then",
-    "else",
-    "propertyNames",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-)
+from spike_kit.spec.openapi30 import SCHEMA_LISTS as _SCHEMA_LISTS
+from spike_kit.spec.openapi30 import SCHEMA_MAPS as _SCHEMA_MAPS
+from spike_kit.spec.openapi30 import SCHEMA_VALUES as _SCHEMA_VALUES
+from spike_kit.spec.openapi30 import from_openapi30 as _from_openapi30
+from spike_kit.spec.openapi30 import is_openapi30
+
+__all__ = ["is_openapi30", "normalize", "normalize_schema"]
+
 _DATA = ("example", "examples", "default", "enum", "const")
-
-
-def is_openapi30(doc: dict[str, Any]) -> bool:
-    return str(doc.get("openapi", "")).startswith("3.0")
 
 
 def normalize(doc: dict[str, Any]) -> dict[str, Any]:
@@ -67,25 +58,6 @@ def _child(key: str, value: Any, openapi30: bool) -> Any:
             return [normalize_schema(item, openapi30=openapi30) for item in value]
         return normalize_schema(value, openapi30=openapi30)
     return value
-
-
-def _from_openapi30(node: dict[str, Any]) -> dict[str, Any]:
-    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        flag = node.get(bound)
-        if isinstance(flag, bool):
-            del node[bound]
-            if flag and limit in node:
-                node[bound] = node.pop(limit)
-    nullable = node.pop("nullable", False)
-    if nullable is not True:
-        return node
-    if "type" in node:
-        types = node["type"] if isinstance(node["type"], list) else [node["type"]]
-        node["type"] = [*types, "null"] if "null" not in types else types
-        if isinstance(node.get("enum"), list) and None not in node["enum"]:
-            node["enum"] = [*node["enum"], None]
-        return node
-    return {"anyOf": [node, {"type": "null"}]}
 
 
 def _integer_bounds(node: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from spike_kit.codegen.contract_table import REDIRECT_BACK_KEY
-from spike_kit.compat.media import client_reads, client_sends
+from spike_kit.codegen.media import client_reads, client_sends
 from spike_kit.compat.model import Change, Kind, Severity, first_difference, join
 from spike_kit.compat.redirect_back import redirect_back_changes
 from spike_kit.compat.schemas import Direction, compare_schemas, strip_annotations

@@ -42,6 +42,7 @@ from spike_kit.mock.asgi import (
 )
 from spike_kit.mock.faults import Fault, FaultError, FaultLedger, parse_fault
 from spike_kit.mock.flows import FlowStore
+from spike_kit.mock.preflight import checked
 from spike_kit.mock.settings import MockSettings
 from spike_kit.mock.tokens import Identity, TokenError, TokenIssuer
 from spike_kit.mock.validation import (
@@ -51,7 +52,7 @@ from spike_kit.mock.validation import (
     check_parameters,
     compile_rules,
 )
-from spike_kit.spec import JSON, load_spec, providers, server_base_path
+from spike_kit.spec import JSON, load_file, providers, server_base_path
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 FAULT_HEADER = "x-spike-mock-fault"
@@ -126,7 +127,9 @@ class MockState:
 
     @classmethod
     def build(cls, settings: MockSettings) -> MockState:
-        spec = load_spec(settings.spec_path)
+        """The state for serving `settings.spec_path`: the spec loaded and checked for what the
+        mock needs (`SpecLoadError`, or its `SpecNotServableError`, names each fault)."""
+        spec = checked(load_file(settings.spec_path)).document
         known = {
             e["slug"]: Provider(
                 e["slug"], e["integration"], bool(e.get("requires_provider_user_id"))

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from spike_kit.mock.app import create_app
+from spike_kit.mock.preflight import SpecNotServableError
 from spike_kit.mock.server import LOOPBACK, uvicorn_config
 from spike_kit.mock.settings import (
     DEFAULT_REDIRECT_HOSTS,
@@ -21,6 +22,7 @@ from spike_kit.mock.settings import (
     bundled_spec_path,
 )
 from spike_kit.mock.workers import ReadyServer, serve_workers
+from spike_kit.spec import SpecLoadError
 
 MAX_WORKERS = 64
 
@@ -126,6 +128,15 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         app = create_app(settings_from(args))
+    except SpecLoadError as exc:  # SpecNotServableError too: each reason at its line
+        verb = "cannot serve" if isinstance(exc, SpecNotServableError) else "cannot load"
+        for fault in exc.faults:
+            print(f"spike-mock: {verb} {fault.render(exc.file)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # report any bad setting as one clear line
+        print(f"spike-mock: cannot start: {exc}", file=sys.stderr)
+        return 2
+    try:
         app.state.mock.flows.prefault()
         gc.freeze()  # what start-up built lives as long as the server: no collection walks it
         if args.workers > 1:

@@ -42,8 +42,11 @@ class MockProcess:
             ready = selector.select(timeout=self._ready_within)
         line = process.stdout.readline().strip() if ready else ""
         if " ready on " not in line:
-            self.stop()
-            raise RuntimeError(f"{self._args[2]} did not become ready: {line or 'no output'}")
+            status, stderr = self.stop()
+            said = stderr.strip().splitlines()[-20:] or [line or "no output"]
+            if status is not None and process.poll() is not None and ready:
+                raise RuntimeError(f"{self._args[2]} exited {status}: " + "\n".join(said))
+            raise RuntimeError(f"{self._args[2]} did not become ready: " + "\n".join(said))
         self.base_url = line.rsplit(" ", 1)[-1]
         return self
 

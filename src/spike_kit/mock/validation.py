@@ -24,6 +24,21 @@ from attrs import field, frozen
 from jsonschema_rs import Draft202012Validator, ValidationError
 
 from spike_kit.spec import JSON, dereference, iter_operations, with_integer_format_bounds
+from spike_kit.spec.openapi30 import is_openapi30, schema_as_31
+
+
+def _as_is(schema: JSON) -> JSON:
+    return schema
+
+
+def _scalar_type(schema: JSON) -> str | None:
+    """The type a parameter's text is read as: its `type`, or the one beside `null`."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if isinstance(kind, list):
+        others = [item for item in kind if item != "null"]
+        kind = others[0] if len(others) == 1 else None
+    return kind if isinstance(kind, str) else None
+
 
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]*")
 
@@ -151,12 +166,14 @@ def _schema_issues(
 
 
 def compile_rules(document: dict[str, JSON]) -> dict[str, OperationRules]:
-    """Rules for every operation, keyed by operationId."""
+    """Rules for every operation, keyed by operationId (an OpenAPI 3.0 document's schemas read
+    in 3.1 terms first: `nullable` admits null)."""
+    dialect = schema_as_31 if is_openapi30(document) else _as_is
     rules = {}
     for path, method, operation in iter_operations(document):
         parameters = []
         for parameter in operation.get("parameters", []):
-            declared = parameter.get("schema", {})
+            declared = dialect(parameter.get("schema", {}))
             schema = with_integer_format_bounds(declared)
             parameters.append(
                 ParameterRule(
@@ -165,15 +182,13 @@ def compile_rules(document: dict[str, JSON]) -> dict[str, OperationRules]:
                     required=bool(parameter.get("required", False)),
                     schema=schema,
                     validator=compile_schema(schema),
-                    schema_type=declared.get("type")
-                    if isinstance(declared.get("type"), str)
-                    else None,
+                    schema_type=_scalar_type(declared),
                     allow_empty=bool(parameter.get("allowEmptyValue", False)),
                 )
             )
         body = dereference(document, operation.get("requestBody", {}))
         body_schemas = {
-            media_type: with_integer_format_bounds(media.get("schema", {}))
+            media_type: with_integer_format_bounds(dialect(media.get("schema", {})))
             for media_type, media in (body.get("content") or {}).items()
         }
         body_rules = {

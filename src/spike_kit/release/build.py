@@ -31,8 +31,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from spike_kit.git import GitError, git, uncommitted
-from spike_kit.layout import RepoLayout, RepositoryNotFoundError
+from spike_kit.layout import SPEC_IN_REPO, RepoLayout, RepositoryNotFoundError
 from spike_kit.release.dists import BUILD_INFO, Dist, DistError, read_dists
+from spike_kit.spec import SpecLoadError, load_file
 
 GENERATOR = "openapi-python-client"
 _EXTRA_METADATA = f"""
@@ -44,6 +45,10 @@ _EXTRA_METADATA = f"""
 
 class BuildError(Exception):
     """Raised when a commit cannot be built or its files fail their checks."""
+
+
+class UnusableSpecError(BuildError):
+    """The commit's spec does not load: input the build cannot use (exit 2)."""
 
 
 @frozen
@@ -75,10 +80,11 @@ class BuildInfo:
     def read(cls, tree: RepoLayout, commit: str) -> BuildInfo:
         """The facts of a checked-out (or archived) tree at `commit`."""
         config = yaml.safe_load(tree.generator_config.read_text(encoding="utf-8"))
-        spec = yaml.safe_load(tree.spec.read_text(encoding="utf-8"))
-        spec_version = spec.get("info", {}).get("version") if isinstance(spec, dict) else None
-        if not spec_version:
-            raise BuildError(f"{tree.spec} has no info.version")
+        try:
+            spec = load_file(tree.spec, f"{SPEC_IN_REPO} at {commit[:12]}").document
+        except SpecLoadError as exc:
+            raise UnusableSpecError(f"nothing built: {exc}") from None
+        spec_version = spec["info"]["version"]  # the loader makes sure it is a string
         return cls(
             client_version=str(config["package_version_override"]),
             spec_version=str(spec_version),
@@ -211,6 +217,9 @@ def main(argv: list[str] | None = None, prog: str = "build") -> int:
         if args.ref == "HEAD" and uncommitted(layout.root, untracked=False):
             print("build: uncommitted changes are not built: the build is of HEAD as committed")
         built = build(layout, args.out, args.ref)
+    except UnusableSpecError as exc:
+        print(f"build: {exc}", file=sys.stderr)
+        return 2
     except (BuildError, DistError, GitError, RepositoryNotFoundError) as exc:
         print(f"build: {exc}", file=sys.stderr)
         return 1

@@ -8,7 +8,9 @@ after regenerating left `generated/` stale). It prints Keep a Changelog sections
 `prepare` is for a release: on a clean tree, it judges the spec against the last release tag
 (`client-vX.Y.Z`), proposes the release's version, writes it, regenerates, and files the
 CHANGELOG's Unreleased entries under `## [X.Y.Z] - date`. With `--dry-run`, both only say
-what they would do.
+what they would do. Either is all or nothing: when regeneration fails, the config is put back.
+Exit status: 0 done, 1 refused (a dirty tree, a failed regeneration...), 2 a spec (the
+working tree's or the base's) that does not load.
 
 The verdicts are the compat check's (`spike_kit.compat`); this module only turns them into a
 version.
@@ -23,6 +25,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from spike_kit.codegen.regenerate import ClientGenerationError, regenerate
+from spike_kit.codegen.smoke import SmokeError
 from spike_kit.compat.cli import compare
 from spike_kit.compat.report import changelog_summary
 from spike_kit.compat.sources import SourceError, from_git, version_from_config
@@ -31,7 +34,7 @@ from spike_kit.git import RELEASE_TAG_PREFIX, GitError, git, uncommitted
 from spike_kit.layout import RepoLayout, RepositoryNotFoundError
 from spike_kit.release.changelog import Changelog, ChangelogError
 from spike_kit.release.proposal import Proposal, propose_bump, propose_release
-from spike_kit.spec import SpecError
+from spike_kit.spec import SpecError, load_file
 
 _VERSION_LINE = re.compile(r"^package_version_override:.*$", re.MULTILINE)
 
@@ -83,14 +86,24 @@ def tag_exists(layout: RepoLayout, tag: str) -> bool:
 
 
 def _apply(layout: RepoLayout, version: Version, dry_run: bool) -> None:
+    """Write the version and regenerate, all or nothing: when regeneration fails the config
+    is put back as it was (`regenerate` swaps `generated/` in only once it is proven)."""
     if dry_run:
         print("dry run: nothing written, generated/ untouched")
         return
+    config = layout.generator_config
+    before = config.read_bytes()
     write_config_version(layout, version)
     try:
         regenerate(layout)
-    except ClientGenerationError as exc:
-        raise ReleaseError(f"regeneration failed (the config now says {version}): {exc}") from None
+    except (ClientGenerationError, SmokeError) as exc:
+        config.write_bytes(before)
+        raise ReleaseError(
+            f"nothing written: regenerating the client at {version} failed: {exc}"
+        ) from None
+    except BaseException:
+        config.write_bytes(before)
+        raise
 
 
 def bump_base(layout: RepoLayout) -> str:
@@ -187,20 +200,16 @@ def main(argv: list[str] | None = None, prog: str = "release") -> int:
     args = parser.parse_args(argv)
     try:
         layout = RepoLayout.find()
+        load_file(layout.spec, layout.spec.relative_to(layout.root).as_posix())
         if args.command == "bump":
             bump(layout, dry_run=args.dry_run)
         else:
             on = args.date or datetime.now(UTC).date()
             prepare(layout, on=on, dry_run=args.dry_run)
-    except (
-        ReleaseError,
-        GitError,
-        ChangelogError,
-        RepositoryNotFoundError,
-        SourceError,
-        SpecError,
-        VersionError,
-    ) as exc:
+    except (SourceError, SpecError) as exc:  # a spec (ours or the base's) it cannot use
+        print(f"release {args.command}: nothing written: {exc}", file=sys.stderr)
+        return 2
+    except (ReleaseError, GitError, ChangelogError, RepositoryNotFoundError, VersionError) as exc:
         print(f"release {args.command}: {exc}", file=sys.stderr)
         return 1
     return 0

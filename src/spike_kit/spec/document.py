@@ -70,7 +70,8 @@ def server_base_path(document: JSON) -> str:
 def providers(document: JSON) -> list[dict[str, JSON]]:
     """The providers the spec knows (`x-spike-providers` on the `ProviderSlug` parameter),
     each with its `slug`, `integration` (`consent` or `sdk`) and flags."""
-    parameter = document["components"]["parameters"]["ProviderSlug"]
+    parameters = (document.get("components") or {}).get("parameters") or {}
+    parameter = parameters.get("ProviderSlug") or {}
     return list(parameter.get("x-spike-providers", []))
 
 

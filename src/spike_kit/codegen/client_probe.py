@@ -1,6 +1,6 @@
 """Runs inside a subprocess whose path holds a client generated from the base spec.
 
-`python -m spike_kit.compat.client_probe PACKAGE CASES.json` reads cases, calls the generated
+`python -m spike_kit.codegen.client_probe PACKAGE CASES.json` reads cases, calls the generated
 functions over an `httpx.MockTransport`, and prints one JSON result per case: for a response
 case, whether the client read the body the new spec allows; for a request case, the request
 the client built (the parent validates it against the new spec). Its own process, because
@@ -128,8 +128,10 @@ def _kwargs(function: Any, case: dict[str, Any]) -> dict[str, Any]:
         python = _python_name(name, where, parameters)
         if python is not None:
             kwargs[python] = _convert(value, hints.get(python))
-    if "body" in case and "body" in parameters:
-        kwargs["body"] = _convert(case["body"], hints.get("body"))
+    # A response case's `body` is the answer; the request's own body travels as `request_body`.
+    sent = case.get("request_body") if case.get("kind") == "response" else case.get("body")
+    if sent is not None and "body" in parameters:
+        kwargs["body"] = _convert(sent, hints.get("body"))
     return kwargs
 
 
