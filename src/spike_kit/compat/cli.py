@@ -31,10 +31,20 @@ from spike_kit.compat.sources import (
     working_tree,
 )
 from spike_kit.compat.versions import Version, VersionError, version_problems
+from spike_kit.gate.github import Annotation
 from spike_kit.layout import CONFIG_IN_REPO, RepoLayout, RepositoryNotFoundError
-from spike_kit.spec import SpecError
+from spike_kit.spec import SpecError, SpecLoadError
 
 FAIL_ON = ("breaking", "compatible")
+
+
+class UnloadableSideError(SourceError):
+    """One side of the comparison does not load: which side, and the loader's faults."""
+
+    def __init__(self, side: str, error: SpecLoadError) -> None:
+        self.side = side
+        self.error = error
+        super().__init__(f"the {side} does not load, so nothing was compared:\n{error}")
 
 
 @frozen
@@ -72,8 +82,14 @@ def compare(
     layout = layout or (_checkout_or_none() if standalone else RepoLayout.find())
     rule = _rule(version_rule, standalone, layout)
     config_path = _config_in_repo(rule, layout)
-    new = from_file(head) if head is not None else working_tree(layout)  # type: ignore[arg-type]
-    old = resolve_base(layout, base, config_path)
+    try:
+        new = from_file(head) if head is not None else working_tree(layout)  # type: ignore[arg-type]
+    except SpecLoadError as exc:
+        raise UnloadableSideError("new spec (head)", exc) from None
+    try:
+        old = resolve_base(layout, base, config_path)
+    except SpecLoadError as exc:
+        raise UnloadableSideError("old spec (base)", exc) from None
     if old is None or old.spec is None:
         where = "no base revision (no git history)" if old is None else f"no spec at {old.label}"
         return Outcome(
@@ -243,6 +259,17 @@ def main(argv: list[str] | None = None, prog: str = "compat") -> int:
             "--base OLD_FILE --head NEW_FILE",
             file=sys.stderr,
         )
+        return 2
+    except UnloadableSideError as exc:
+        print(f"compat: {exc}", file=sys.stderr)
+        if args.format == "github":
+            for fault in exc.error.faults:
+                title = f"compat: the {exc.side} does not load"
+                print(
+                    Annotation(
+                        "error", fault.message, exc.error.file, fault.line, fault.column, title
+                    ).command()
+                )
         return 2
     except (SpecError, SourceError, VersionError) as exc:
         print(f"compat: {exc}", file=sys.stderr)

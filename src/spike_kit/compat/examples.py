@@ -15,11 +15,12 @@ Parameters cross as text (`wire`), as they do between a real client and server.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 from attrs import frozen
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
@@ -30,7 +31,7 @@ from spike_kit.codegen.media import client_reads, client_sends
 from spike_kit.compat.model import Basis, Change, Severity, join
 from spike_kit.compat.operations import covering_status, path_shape
 from spike_kit.compat.schemas import Direction
-from spike_kit.compat.wire import from_text, to_text
+from spike_kit.compat.wire import carried
 from spike_kit.spec import INTEGER_FORMATS, iter_operations, openapi_format_checker
 from spike_kit.strategies import StrategyBuildError, from_schema, standard_formats
 
@@ -77,7 +78,7 @@ class Part:
         if self.wire is None or not isinstance(value, dict):
             return value
         return {
-            key: from_text(to_text(item), self.wire.get(key)) if key in self.wire else item
+            key: carried(item, self.wire.get(key)) if key in self.wire else item
             for key, item in value.items()
         }
 
@@ -238,9 +239,29 @@ def strategy_for(schema: Any) -> st.SearchStrategy[Any]:
     return from_schema(schema, standard_formats())
 
 
+@cache
+def _ecma(pattern: str) -> jsonschema_rs.Validator:
+    return jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+
+
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    """`pattern` as the client and the mock read it (ECMA-262, jsonschema-rs), not as Python's
+    `re` would: `\\p{L}` is a Unicode class there and an error here, and `$` differs."""
+    if isinstance(instance, str) and not _ecma(pattern).is_valid(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, {"pattern": _ecma_pattern}
+)
+
+
 def validity(schema: Any) -> Callable[[Any], bool]:
-    """Whether a value fits `schema`, checking the same formats the generator honours."""
-    validator = jsonschema.Draft202012Validator(schema, format_checker=_format_checker())
+    """Whether a value fits `schema`, checking the same formats the generator honours, and
+    patterns as ECMA-262 regular expressions (the client's and the mock's reading)."""
+    validator = _Validator(schema, format_checker=_format_checker())
     return validator.is_valid
 
 

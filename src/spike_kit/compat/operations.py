@@ -18,16 +18,42 @@ from spike_kit.compat.model import Change, Kind, Severity, first_difference, joi
 from spike_kit.compat.redirect_back import redirect_back_changes
 from spike_kit.compat.schemas import Direction, compare_schemas, strip_annotations
 from spike_kit.spec import dereference, iter_operations
+from spike_kit.spec_lines import split_pointer
 from spike_kit.statuses import covering_key
 
 Operation = dict[str, Any]
+
+
+OPENAPI_FIELDS = frozenset(
+    {"openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks", "components",
+     "security", "tags", "externalDocs"}
+)  # fmt: skip
+"""The top-level fields OpenAPI defines; anything else no client, generator or server reads."""
+OPERATION_FIELDS = frozenset(
+    {"tags", "summary", "description", "externalDocs", "operationId", "parameters",
+     "requestBody", "responses", "callbacks", "deprecated", "security", "servers"}
+)  # fmt: skip
 
 
 def diff_specs(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Change]:
     """Every difference, judged for a client generated from `old_doc`."""
     if old_doc == new_doc:
         return []
-    changes = list(_servers(old_doc, new_doc))
+    changes = list(_outside_openapi(old_doc, new_doc))
+    if old_doc.get("openapi") != new_doc.get("openapi"):
+        changes.append(
+            Change(
+                Severity.DOCUMENTATION,
+                "/openapi",
+                f"OpenAPI {old_doc.get('openapi')} -> {new_doc.get('openapi')}: both are "
+                "compared in 3.1 terms, so only what they say about the contract counts",
+            )
+        )
+    old_doc = {**_openapi_only(old_doc), "openapi": None}
+    new_doc = {**_openapi_only(new_doc), "openapi": None}
+    if old_doc == new_doc:
+        return changes
+    changes.extend(_servers(old_doc, new_doc))
     changes.extend(_models(old_doc, new_doc))
     old_ops = _operations(old_doc)
     new_ops = _operations(new_doc)
@@ -59,9 +85,8 @@ def diff_specs(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Change]
         else:
             changes.extend(_operation(old_doc, new_doc, old_ops[key], new_ops[key]))
     if not changes and strip_annotations(old_doc) == strip_annotations(new_doc):
-        changes.append(
-            Change(Severity.DOCUMENTATION, first_difference(old_doc, new_doc, ""), "text changed")
-        )
+        where = first_difference(old_doc, new_doc, "")
+        changes.append(Change(Severity.DOCUMENTATION, where, _text_change(new_doc, where)))
     elif not changes:
         changes.append(
             Change(
@@ -71,6 +96,40 @@ def diff_specs(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Change]
             )
         )
     return changes
+
+
+def _openapi_only(doc: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in doc.items() if key in OPENAPI_FIELDS}
+
+
+def _outside_openapi(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Iterator[Change]:
+    """Top-level fields OpenAPI does not define: an extension (`x-`) is text for tools; any
+    other is no contract at all (the spec validators refuse it), never a version bump."""
+    for key in sorted((set(old_doc) | set(new_doc)) - OPENAPI_FIELDS):
+        if old_doc.get(key) == new_doc.get(key):
+            continue
+        what = (
+            f"extension `{key}` changed"
+            if key.startswith("x-")
+            else f"top-level field `{key}` changed, which OpenAPI does not define: no client "
+            "reads it (the spec validators refuse it)"
+        )
+        yield Change(Severity.DOCUMENTATION, join("", key), what)
+
+
+def _text_change(new_doc: dict[str, Any], where: str) -> str:
+    """What a text-only difference is, in words; a required description removed is said so."""
+    tokens = split_pointer(where)
+    if tokens[-1:] == ["description"] and "responses" in tokens[:-1]:
+        node: Any = new_doc
+        for token in tokens[:-1]:
+            node = node.get(token) if isinstance(node, dict) else None
+        if isinstance(node, dict) and "description" not in node:
+            return (
+                "response description removed: clients are unaffected, but OpenAPI requires "
+                "one, so the spec validators refuse this spec"
+            )
+    return "text changed"
 
 
 def path_shape(path: str) -> str:
@@ -169,10 +228,16 @@ def _operation(
             summary="deprecated",
         )
     elif old_text != new_text:
+        where = first_difference(old_text, new_text, at)
+        field = split_pointer(where)[len(split_pointer(at)) :][:1]
+        unknown = field and field[0] not in OPERATION_FIELDS and not field[0].startswith("x-")
         yield Change(
             Severity.DOCUMENTATION,
-            first_difference(old_text, new_text, at),
-            "operation text changed",
+            where,
+            f"operation field `{field[0]}` changed, which OpenAPI does not define: clients "
+            "ignore it (the spec validators refuse it)"
+            if unknown
+            else "operation text changed",
         )
 
 

@@ -34,6 +34,36 @@ def _scalar_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+def carried(value: Any, schema: Any) -> Any:
+    """A parameter value as a server that declares `schema` reads it back from the wire.
+
+    An object parameter (`style: deepObject`, or `form` exploded, the query default) travels
+    property by property, each as text (`filters[min]=5`, or `min=5`), so each property is
+    read back with its own schema: a property widened from integer to number, or retyped
+    from number to string, takes every old value. Values nested deeper than one object have
+    no serialisation OpenAPI defines and are passed as they are.
+    """
+    node = schema if isinstance(schema, dict) else {}
+    if isinstance(value, dict) and _is_object(node):
+        properties = node.get("properties") or {}
+        extra = node.get("additionalProperties")
+        fallback = extra if isinstance(extra, dict) else {}
+        return {
+            key: item
+            if isinstance(item, dict | list)
+            else from_text(to_text(item), properties.get(key, fallback))
+            for key, item in value.items()
+        }
+    return from_text(to_text(value), schema)
+
+
+def _is_object(schema: dict[str, Any]) -> bool:
+    declared = schema.get("type")
+    if declared is None:
+        return "properties" in schema or "additionalProperties" in schema
+    return declared == "object" or (isinstance(declared, list) and "object" in declared)
+
+
 def from_text(text: str | list[str], schema: Any) -> Any:
     """How a server that declares `schema` reads the text: the first type that fits."""
     schema = schema if isinstance(schema, dict) else {}
