@@ -253,7 +253,7 @@ def _ecma_pattern(
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = jsonschema.validators.extend(
+_Validator: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
     jsonschema.Draft202012Validator, {"pattern": _ecma_pattern}
 )
 
@@ -262,7 +262,8 @@ def validity(schema: Any) -> Callable[[Any], bool]:
     """Whether a value fits `schema`, checking the same formats the generator honours, and
     patterns as ECMA-262 regular expressions (the client's and the mock's reading)."""
     validator = _Validator(schema, format_checker=_format_checker())
-    return validator.is_valid
+    check: Callable[[Any], bool] = validator.is_valid
+    return check
 
 
 def _settings(max_examples: int, *, shrink: bool) -> settings:
