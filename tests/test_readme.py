@@ -209,4 +209,5 @@ def test_no_tox_description_reads_as_a_factor_condition() -> None:
 def test_the_readme_links_the_architecture() -> None:
     assert "](ARCHITECTURE.md)" in README
     assert (ROOT / "ARCHITECTURE.md").is_file()
-    assert len((ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8").splitlines()) < 80
+    # a page a newcomer reads in five minutes: the data flow and where each fact lives
+    assert len((ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8").splitlines()) < 120

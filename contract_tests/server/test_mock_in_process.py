@@ -8,6 +8,7 @@ import schemathesis
 from schemathesis import Case
 
 from contract_tests.bearer import use_bearer_token
+from contract_tests.findings import schemathesis_findings
 from contract_tests.spec_data import SPEC_PATH, spec
 from spike_kit.gate.signing import sign_exchanges
 from spike_kit.mock import MockSettings, create_app
@@ -23,4 +24,5 @@ schema.app = create_app(MockSettings(public_url="http://localhost", spec_path=SP
 def test_mock_conforms_to_the_spec(case: Case[Any]) -> None:
     """Every operation, positive and negative data: status codes, content types, headers,
     response schemas, negative data rejected, auth enforced (schemathesis' full check set)."""
-    case.call_and_validate()
+    with schemathesis_findings():
+        case.call_and_validate()

@@ -14,6 +14,7 @@ import schemathesis
 from schemathesis import Case
 
 from contract_tests.bearer import use_bearer_token
+from contract_tests.findings import schemathesis_findings
 from contract_tests.spec_data import SPEC_PATH, spec
 from spike_kit.gate.signing import sign_exchanges
 from spike_kit.mock import MockServer, MockSettings
@@ -33,4 +34,5 @@ sign_exchanges(schema, DEFAULT_APPLICATION_ID, DEFAULT_HMAC_KEY)
 
 @schema.parametrize()
 def test_mock_over_http_conforms_to_the_spec(case: Case[Any], mock_server: MockServer) -> None:
-    case.call_and_validate(base_url=mock_server.base_url)
+    with schemathesis_findings():
+        case.call_and_validate(base_url=mock_server.base_url)

@@ -164,13 +164,14 @@ def default_checks(
 ) -> list[Check]:
     """The gate's checks; with `nightly_seed`, schemathesis over HTTP goes deep (nightly)."""
     spec = str(layout.spec)
+    relative_spec = layout.spec.relative_to(layout.root).as_posix()  # as reviewers name it
     checks = [
         Check(
             "spec: openapi-spec-validator",
             _python(
                 "-m",
                 "spike_kit.gate.validator",
-                layout.spec.relative_to(layout.root).as_posix(),
+                relative_spec,
                 "--json",
                 str(reports / VALIDATOR_REPORT),
             ),
@@ -198,7 +199,7 @@ def default_checks(
                 "json",
                 "--output.json",
                 str(reports / SPECTRAL_REPORT),
-                spec,
+                relative_spec,
             ),
             findings=_spectral_findings,
             shown=_spectral_shown,
