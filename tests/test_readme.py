@@ -79,7 +79,21 @@ def test_the_plugin_examples_run(tmp_path: Path) -> None:
     for number, body in enumerate(examples):
         (tmp_path / f"test_readme_example_{number}.py").write_text(body, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", "."],
+        # the examples use anyio's plugin; pytest-asyncio (installed here for the kit's own
+        # event-loop tests) would ask a project of its own for its loop-scope setting
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:asyncio",
+            "-W",
+            "error",
+            ".",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -17,11 +17,13 @@ from ._redirect_errors import (
     RedirectBackError,
     ReplayedStateError,
     ReplayStoreFullError,
+    ReplayStoreUnavailableError,
     StateMismatchError,
 )
 from ._replay import AsyncReplayStore, MemoryReplayStore, ReplayStore
 from ._retry import RetryPolicy
 from ._state import JSONData, JSONValue, StateSigner, VerifiedState
+from ._tokens import TokenStore
 from .auth import aexchange_token, exchange_token, sign_application_user_id
 from .client import AuthenticatedClient, Client
 from .errors import (
@@ -71,24 +73,22 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
-    "ResponseTooLargeError",
-    "RetryPolicy",
-    "ServerError",
-    "SpikeError",
-    "UnsafeRedirectError",
-    "UserClient",
     "RedirectBackError",
     "RedirectOutcome",
     "RedirectQuery",
     "ReplayStore",
     "ReplayStoreFullError",
+    "ReplayStoreUnavailableError",
     "ReplayedStateError",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "ServerError",
     "SpikeError",
     "StateMismatchError",
     "StateSigner",
+    "TokenStore",
     "UnsafeRedirectError",
+    "UserClient",
     "VerifiedState",
     "__spec_version__",
     "__version__",

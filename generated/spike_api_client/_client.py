@@ -5,14 +5,16 @@ They keep the generator's interface (`get_httpx_client`, `with_headers`, ...) an
 production use needs: a deadline for the whole call, per-attempt timeouts, retries, errors raised
 as exceptions, a contract check on every response, a redirect-host allow-list, and credentials
 that no repr, log line, error or pickle shows. A client and all its `with_options` /
-`with_headers` copies share one plain `httpx.Client` (and one `httpx.AsyncClient`), made once
-on first use even when many threads ask at once; the per-call settings travel with each request.
+`with_headers` copies share one plain `httpx.Client` and one `httpx.AsyncClient` per event loop
+(`_pools.py`), each made once on first use even when many threads ask at once; the per-call
+settings travel with each request.
 """
 
 from __future__ import annotations
 
+import inspect
 import ssl
-import threading
+from collections.abc import Callable
 from importlib import metadata
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -22,6 +24,7 @@ from attrs import define, evolve, field, frozen
 
 from ._contract import DEFAULT_BASE_URL, RedirectHosts, is_loopback
 from ._exceptions import InvalidInputError
+from ._pools import Pools
 from ._retry import DEFAULT_DEADLINE, Clock, RetryPolicy, checked_deadline
 from ._secrets import Secret, checked_header_name, checked_prefix, checked_token
 
@@ -100,13 +103,38 @@ class CallSettings:
     secret_names: tuple[str, ...]
 
 
-class _Pool:
-    """The httpx clients a client shares with its copies, each made once, under a lock."""
+HookMap = dict[str, list[Callable[..., Any]]]
+_HOOK_EVENTS = ("request", "response")
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.sync: httpx.Client | None = None
-        self.async_: httpx.AsyncClient | None = None
+
+def _is_async_hook(hook: Callable[..., Any]) -> bool:
+    call = getattr(hook, "__call__", None)  # noqa: B004 - an object with an async __call__
+    return inspect.iscoroutinefunction(hook) or inspect.iscoroutinefunction(call)
+
+
+def _hooks_for(value: object, want_async: bool) -> HookMap:
+    """The event hooks one kind of httpx client can run: a sync client cannot await an async
+    hook, and an async client would await what a sync hook returns (`None`). Hooks of the
+    other kind go to the other client; an event whose every hook is of the other kind is
+    refused, since that client would silently skip it."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or set(value) - set(_HOOK_EVENTS):
+        raise InvalidInputError(
+            "httpx_args['event_hooks'] maps 'request' and/or 'response' to lists of hooks"
+        )
+    chosen: HookMap = {}
+    for event, hooks in value.items():
+        kept = [hook for hook in hooks if _is_async_hook(hook) == want_async]
+        if hooks and not kept:
+            have, need = ("sync", "async") if want_async else ("async", "sync")
+            raise InvalidInputError(
+                f"httpx_args['event_hooks'][{event!r}] holds only {have} hooks, which an "
+                f"{'async' if want_async else 'sync'} call cannot run: add {need} ones for "
+                f"{need} calls (hooks go to the httpx client of their own kind)"
+            )
+        chosen[event] = kept
+    return chosen
 
 
 @define
@@ -127,7 +155,10 @@ class Client:
         headers, cookies, verify_ssl, follow_redirects: as for httpx.
         httpx_args: more `httpx.Client` arguments (`event_hooks`, `limits`, `http2`, `proxy`,
             `trust_env`, `transport`, `mounts`...); proxies and CA files come from the
-            environment as in plain httpx.
+            environment as in plain httpx. Its `event_hooks` may hold sync and async hooks:
+            each goes to the httpx client of its kind.
+        on_new_httpx_client: called with every httpx client this client makes (the sync one,
+            and one per event loop), to instrument it (OpenTelemetry's `instrument_client`).
         transport, async_transport: the httpx transports underneath (a mock, a test double).
     """
 
@@ -168,9 +199,15 @@ class Client:
     _async_transport: httpx.AsyncBaseTransport | None = field(
         default=None, kw_only=True, alias="async_transport", repr=False
     )
+    _on_new_httpx_client: Callable[[httpx.Client | httpx.AsyncClient], Any] | None = field(
+        default=None, kw_only=True, alias="on_new_httpx_client", repr=False
+    )
     raise_on_unexpected_status: bool = field(default=True, kw_only=True, repr=False)
     """Kept for the generator's interface; every failure raises whatever it says."""
-    _pool: _Pool = field(factory=_Pool, kw_only=True, alias="pool", repr=False, eq=False)
+    _pool: Pools = field(factory=Pools, kw_only=True, alias="pool", repr=False, eq=False)
+    _within: Clock | None = field(default=None, kw_only=True, alias="within", repr=False, eq=False)
+    """The clock of a call this client's calls run inside (a token exchange within the call
+    that needed the token): they end when it does, and their errors name its deadline."""
     _owns_pool: bool = field(default=True, kw_only=True, alias="owns_pool", repr=False)
     _settings: CallSettings | None = field(default=None, init=False, repr=False, eq=False)
     _header_cache: dict[str, str] | None = field(default=None, init=False, repr=False, eq=False)
@@ -182,6 +219,11 @@ class Client:
         for key, instead in _OURS.items():
             if key in self._httpx_args:
                 raise InvalidInputError(f"httpx_args[{key!r}] is not used; set {instead}")
+        given = self._httpx_args.get("event_hooks")
+        if given is not None and (not isinstance(given, dict) or set(given) - set(_HOOK_EVENTS)):
+            raise InvalidInputError(
+                "httpx_args['event_hooks'] maps 'request' and/or 'response' to lists of hooks"
+            )
         self._pool_problem(self._transport or self._httpx_args.get("transport"), "transport")
         self._pool_problem(self._async_transport or self._httpx_args.get("transport"), "async")
         self._settings = CallSettings(
@@ -251,6 +293,10 @@ class Client:
             owns_pool=False,
         )
 
+    def _under(self, clock: Clock) -> Self:
+        """A copy whose calls run inside another call's time budget."""
+        return evolve(self, within=clock, pool=self._pool, owns_pool=False)
+
     def with_headers(self, headers: dict[str, str]) -> Self:
         """A copy that sends these headers too (sharing connections)."""
         return evolve(self, headers={**self._headers, **headers}, pool=self._pool, owns_pool=False)
@@ -278,14 +324,29 @@ class Client:
         return False
 
     # httpx clients ----------------------------------------------------------------------
-    def _httpx_kwargs(self, transport: Any) -> dict[str, Any]:
+    def _httpx_kwargs(self, transport: Any, want_async: bool) -> dict[str, Any]:
         kwargs = dict(self._httpx_args)
         kwargs.pop("transport", None)
+        kwargs["event_hooks"] = _hooks_for(self._httpx_args.get("event_hooks"), want_async)
         if transport is not None:
             kwargs["transport"] = transport
         else:
             kwargs["verify"] = self._verify_ssl
         return {"follow_redirects": self._follow_redirects, **kwargs}
+
+    def _new_sync(self) -> httpx.Client:
+        transport = self._transport or self._httpx_args.get("transport")
+        client = httpx.Client(**self._httpx_kwargs(transport, want_async=False))
+        if self._on_new_httpx_client is not None:
+            self._on_new_httpx_client(client)
+        return client
+
+    def _new_async(self) -> httpx.AsyncClient:
+        transport = self._async_transport or self._httpx_args.get("transport")
+        client = httpx.AsyncClient(**self._httpx_kwargs(transport, want_async=True))
+        if self._on_new_httpx_client is not None:
+            self._on_new_httpx_client(client)
+        return client
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Send through your own httpx.Client (its transport, hooks, proxies); the calls still
@@ -297,36 +358,26 @@ class Client:
 
     def get_httpx_client(self) -> httpx.Client:
         """The httpx.Client every call of this client and its copies goes through."""
-        pool = self._pool
-        if pool.sync is None:
-            with pool.lock:
-                if pool.sync is None:
-                    transport = self._transport or self._httpx_args.get("transport")
-                    pool.sync = httpx.Client(**self._httpx_kwargs(transport))
-        return pool.sync
+        return self._pool.sync_client(self._new_sync)
 
     def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
-        """Use your own httpx.AsyncClient (see `set_httpx_client`)."""
+        """Use your own httpx.AsyncClient (see `set_httpx_client`): from every event loop, as
+        it is (httpx ties its connections to the loop that opened them)."""
         with self._pool.lock:
-            self._pool.async_ = async_client
+            self._pool.given_async = async_client
         self._header_cache = None
         return self
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """The httpx.AsyncClient every async call of this client and its copies awaits (async
-        twin of `get_httpx_client`: change both together)."""
-        pool = self._pool
-        if pool.async_ is None:
-            with pool.lock:
-                if pool.async_ is None:
-                    transport = self._async_transport or self._httpx_args.get("transport")
-                    pool.async_ = httpx.AsyncClient(**self._httpx_kwargs(transport))
-        return pool.async_
+        """The httpx.AsyncClient async calls from the running event loop await: one per loop,
+        made on the loop's first call and closed when the loop shuts down (async twin of
+        `get_httpx_client`: change both together)."""
+        return self._pool.async_client(self._new_async)
 
     def _base_headers(self) -> dict[str, str]:
         """httpx's default headers and any from `httpx_args`, then ours, made once."""
         if self._header_cache is None:
-            made = self._pool.sync or self._pool.async_
+            made = self._pool.any_client()
             if made is None:
                 raise RuntimeError("the httpx client is made before the first request")
             defaults = dict(made.headers)
@@ -340,22 +391,15 @@ class Client:
 
     # Lifetime ---------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the shared connections; copies leave them to the client they came from."""
-        if not self._owns_pool:
-            return
-        with self._pool.lock:
-            client, self._pool.sync = self._pool.sync, None
-        if client is not None:
-            client.close()
+        """Close every connection this client opened: the sync pool and each event loop's
+        (in its own loop); copies leave them to the client they came from."""
+        if self._owns_pool:
+            self._pool.close()
 
     async def aclose(self) -> None:
-        """Async twin of `close`."""
-        if not self._owns_pool:
-            return
-        with self._pool.lock:
-            client, self._pool.async_ = self._pool.async_, None
-        if client is not None:
-            await client.aclose()
+        """Async twin of `close`: it also closes everything, this loop's pool awaited."""
+        if self._owns_pool:
+            await self._pool.aclose()
 
     def __enter__(self) -> Self:
         self.get_httpx_client()

@@ -42,6 +42,11 @@ class ReplayedStateError(RedirectBackError):
     """Raised when the replay store has already seen this `state`: the redirect came twice."""
 
 
+class ReplayStoreUnavailableError(RedirectBackError):
+    """Raised when a shared replay store (Redis) cannot say whether a state was used before:
+    the redirect is refused rather than risk accepting it twice."""
+
+
 class ReplayStoreFullError(RedirectBackError):
     """Raised when the in-memory replay store holds `max_entries` unexpired states: refusing
     is safer than forgetting one that could then be replayed."""
@@ -54,6 +59,7 @@ __all__ = [
     "MissingStateError",
     "RedirectBackError",
     "ReplayStoreFullError",
+    "ReplayStoreUnavailableError",
     "ReplayedStateError",
     "StateMismatchError",
 ]

@@ -97,6 +97,12 @@ COMMANDS = (
         f"{MOCK_EXTRA} spike-api-client",
     ),
     Command(
+        "bench store",
+        "spike_kit.bench.shared_store",
+        "benchmark (prints figures): a shared Redis token store across worker processes",
+        f"{MOCK_EXTRA} 'spike-api-client[redis]' (and redis-server)",
+    ),
+    Command(
         "bench mock",
         "spike_kit.bench.mock_vs_prism",
         "benchmark (prints figures): the mock beside Prism and reference apps under wrk",

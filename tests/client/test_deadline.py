@@ -141,3 +141,43 @@ def test_a_call_that_fits_is_not_cut_short(call: Call) -> None:
 def test_a_deadline_must_be_a_finite_positive_number(deadline: object) -> None:
     with pytest.raises(ValueError, match="deadline"):
         make_client(deadline=deadline)
+
+
+def test_an_exchange_that_times_out_names_the_calls_deadline(silent: RawServer) -> None:
+    """The token exchange runs inside the call that needed it: its error names the deadline
+    that was set (not what was left of it when the exchange began)."""
+    from spike_api_client import ApplicationClient
+
+    app = ApplicationClient(
+        application_id=9999,
+        hmac_key="spike-mock-hmac-key-0123456789",
+        base_url=f"{silent.url}/v3",
+        deadline=1.0,
+        max_retries=0,
+    )
+    try:
+        error, elapsed = _timed(init_url.sync, "garmin", client=app.for_user("slow-exchange"))
+    finally:
+        app.close()
+    assert elapsed <= 2.0
+    assert "(deadline 1 s" in str(error), str(error)
+
+
+def test_an_async_timeout_says_which_wait_ran_out_like_the_sync_one(silent: RawServer) -> None:
+    """Both loops say `last: ReadTimeout` and keep httpx's error (scrubbed) as the cause."""
+    client = make_client(base_url=f"{silent.url}/v3", deadline=1.0, max_retries=0)
+
+    async def go() -> APITimeoutError:
+        with pytest.raises(APITimeoutError) as caught:
+            await init_url.asyncio("garmin", client=client)
+        return caught.value
+
+    try:
+        error = asyncio.run(go())
+        with pytest.raises(APITimeoutError) as sync_caught:
+            init_url.sync("garmin", client=client)
+    finally:
+        client.close()
+    for raised in (error, sync_caught.value):
+        assert "last: ReadTimeout" in str(raised), str(raised)
+        assert isinstance(raised.__cause__, httpx.ReadTimeout)

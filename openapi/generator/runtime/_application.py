@@ -23,12 +23,19 @@ from ._contract import CONTRACT
 from ._exceptions import AuthenticationError, InvalidInputError
 from ._retry import Clock
 from ._secrets import Secret
-from ._tokens import DEFAULT_MAX_USERS, DEFAULT_REFRESH_MARGIN, DEFAULT_TOKEN_TTL, TokenCache
+from ._tokens import (
+    DEFAULT_MAX_USERS,
+    DEFAULT_REFRESH_MARGIN,
+    DEFAULT_TOKEN_TTL,
+    TokenCache,
+    TokenStore,
+)
 from .auth import aexchange_token, checked_hmac_key, exchange_token
 
 ENV_APPLICATION_ID = "SPIKE_APPLICATION_ID"
 ENV_HMAC_KEY = "SPIKE_HMAC_KEY"
 ENV_BASE_URL = "SPIKE_BASE_URL"
+ENV_REDIRECT_HOSTS = "SPIKE_REDIRECT_HOSTS"
 
 
 def _user_id_validator() -> Draft202012Validator:
@@ -64,6 +71,9 @@ class ApplicationClient(Client):
         max_users: users whose tokens are kept; the least recently used are dropped first.
         token_ttl: seconds to keep a token whose expiry cannot be read (no JWT `exp`).
         refresh_margin: seconds before a token's `exp` at which a new one is exchanged.
+        token_store: tokens shared by every process of the service (a `TokenStore`, such as
+            `spike_api_client.redis_stores.RedisTokenStore`): one exchange per user across
+            all of them; this process's cache stays in front of it.
     """
 
     _application_id: int = field(
@@ -79,6 +89,7 @@ class ApplicationClient(Client):
         default=DEFAULT_TOKEN_TTL, kw_only=True, validator=_positive("token_ttl")
     )
     refresh_margin: float = field(default=DEFAULT_REFRESH_MARGIN, kw_only=True)
+    token_store: TokenStore | None = field(default=None, kw_only=True, repr=False, eq=False)
     _tokens: TokenCache | None = field(
         default=None, kw_only=True, alias="tokens", repr=False, eq=False
     )
@@ -88,14 +99,22 @@ class ApplicationClient(Client):
         if not isinstance(self.max_users, int):
             raise InvalidInputError("max_users must be a whole number")
         if self._tokens is None:
-            self._tokens = TokenCache(self.max_users, self.token_ttl, self.refresh_margin)
+            self._tokens = TokenCache(
+                self.max_users,
+                self.token_ttl,
+                self.refresh_margin,
+                store=self.token_store,
+                scope=str(self._application_id),
+            )
 
     @classmethod
     def from_env(
         cls, environ: Mapping[str, str] | None = None, **options: Any
     ) -> ApplicationClient:
         """An application client from `SPIKE_APPLICATION_ID`, `SPIKE_HMAC_KEY` and, when set,
-        `SPIKE_BASE_URL`; `options` are any other keyword arguments."""
+        `SPIKE_BASE_URL` and `SPIKE_REDIRECT_HOSTS` (comma-separated `redirect_hosts`: where
+        a returned browser URL may point, instead of Spike's own host); `options` are any
+        other keyword arguments, which win over the environment."""
         env = os.environ if environ is None else environ
         missing = [name for name in (ENV_APPLICATION_ID, ENV_HMAC_KEY) if not env.get(name)]
         if missing:
@@ -105,6 +124,9 @@ class ApplicationClient(Client):
             raise InvalidInputError(f"{ENV_APPLICATION_ID} must be the application's number")
         if env.get(ENV_BASE_URL):
             options.setdefault("base_url", env[ENV_BASE_URL])
+        if env.get(ENV_REDIRECT_HOSTS) and "redirect_hosts" not in options:
+            hosts = [host.strip() for host in env[ENV_REDIRECT_HOSTS].split(",") if host.strip()]
+            options["redirect_hosts"] = hosts
         return cls(application_id=int(text), hmac_key=env[ENV_HMAC_KEY], **options)
 
     @property
@@ -135,7 +157,7 @@ class ApplicationClient(Client):
     def _exchange(self, user: str, clock: Clock) -> str:
         try:
             return exchange_token(
-                self.with_options(deadline=max(clock.remaining(), 0.001)),
+                self._under(clock),
                 application_id=self._application_id,
                 application_user_id=user,
                 hmac_key=self._hmac_key.reveal(),
@@ -147,7 +169,7 @@ class ApplicationClient(Client):
         """Async twin of `_exchange`: change both together."""
         try:
             return await aexchange_token(
-                self.with_options(deadline=max(clock.remaining(), 0.001)),
+                self._under(clock),
                 application_id=self._application_id,
                 application_user_id=user,
                 hmac_key=self._hmac_key.reveal(),
@@ -183,8 +205,7 @@ class UserClient(Client):
         """A view sharing every setting of `application`, without running `__init__`'s
         checks again: they passed when `application` was made, and views are made per
         request (a full `__init__` costs more than the rest of a call's client-side work)."""
-        pool = application._pool
-        if application._header_cache is None and (pool.sync or pool.async_):
+        if application._header_cache is None and application._pool.any_client() is not None:
             application._base_headers()  # made once here rather than once per view
         view = object.__new__(cls)
         for name in _CLIENT_FIELDS:
@@ -206,7 +227,7 @@ class UserClient(Client):
     async def _acredential(self, clock: Clock | None = None) -> tuple[str, str]:
         app, user = self._application, self.application_user_id
         budget = clock or Clock(self.settings.deadline)
-        token = await app.tokens.atoken_for(user, lambda: app._aexchange(user, budget))
+        token = await app.tokens.atoken_for(user, lambda: app._aexchange(user, budget), budget)
         return "Authorization", f"Bearer {token.reveal()}"
 
     def _credential_rejected(self, value: str) -> bool:

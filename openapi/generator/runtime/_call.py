@@ -62,6 +62,8 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     422: InvalidRequestError,
     429: RateLimitError,
 }
+BACKSTOP_GRACE = 0.1
+"""Seconds the async call's cancel scope waits past the deadline for httpx to time out."""
 REFRESHABLE_401 = frozenset({"expired jwt", "invalid authorization header"})
 """401 reasons that a fresh token cures; Spike documents these `detail` texts word for word."""
 
@@ -277,7 +279,8 @@ class _Call:
         self.operation = CONTRACT.operation(method, path)
         self.settings = client._call_settings()
         self.url = build_url(self.settings.base_url, self.operation, arguments)
-        self.clock = Clock(self.settings.deadline)
+        within = client._within
+        self.clock = within if within is not None else Clock(self.settings.deadline)
         self.headers: dict[str, str] = {}
         self.attempts = 0
         self.refreshed = False
@@ -563,7 +566,9 @@ async def acall(client: Client, method: str, path: str, arguments: Mapping[str, 
     state.headers = client._base_headers()
     sent: _Sent | None = None
     try:
-        with anyio.fail_after(state.settings.deadline):
+        # httpx's own timeouts (each set to what is left of the deadline) fire first and say
+        # which wait ran out, as in the sync loop; this scope is the backstop for the rest.
+        with anyio.fail_after(max(state.clock.remaining(), 0.0) + BACKSTOP_GRACE):
             while True:
                 authorization = (
                     await client._acredential(state.clock) if state.operation.secured else None

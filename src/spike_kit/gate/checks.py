@@ -163,7 +163,6 @@ def default_checks(
     nightly_seed: int | None = None,
 ) -> list[Check]:
     """The gate's checks; with `nightly_seed`, schemathesis over HTTP goes deep (nightly)."""
-    spec = str(layout.spec)
     relative_spec = layout.spec.relative_to(layout.root).as_posix()  # as reviewers name it
     checks = [
         Check(

@@ -4,9 +4,12 @@
 - `spike_mock_server`: a real mock on a free port of 127.0.0.1, for code that makes its own
   HTTP connections or follows the consent redirect in a real client.
 - `spike_mock_settings`: override it in your conftest to change applications, redirect hosts...
+- `spike_application`: an `ApplicationClient` wired to the in-process mock (its first
+  application and key), for sync and async tests alike; closed after the test.
 
-Both give a `MockHandle`: `base_url`, `client()` (a configured `AuthenticatedClient` when the
-client package is installed), `token_for(user_id)` and the settings.
+`spike_mock` and `spike_mock_server` give a `MockHandle`: `base_url`, `client()` (a configured
+`AuthenticatedClient` when the client package is installed), `application_client()` (an
+`ApplicationClient` acting for the mock's application), `token_for(user_id)` and the settings.
 
 pytest loads this module in every run of every environment the kit is installed in, so it
 imports nothing beyond the kit's base dependencies; the mock itself (the kit's `mock` extra)
@@ -25,7 +28,7 @@ from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN, MockSettings
 
 if TYPE_CHECKING:
     import httpx
-    from spike_api_client import AuthenticatedClient
+    from spike_api_client import ApplicationClient, AuthenticatedClient
 
 
 def _require_the_mock_extra() -> None:
@@ -54,7 +57,7 @@ class MockHandle:
         self.transport = transport
         self.async_transport = async_transport
         self._issue = issue
-        self._clients: list[AuthenticatedClient] = []
+        self._clients: list[AuthenticatedClient | ApplicationClient] = []
 
     def token_for(self, application_user_id: str, application_id: int | None = None) -> str:
         """A valid bearer token for this user, as `POST /auth/hmac` would issue it."""
@@ -64,31 +67,45 @@ class MockHandle:
         token: str = self._issue(Identity(app_id, application_user_id))
         return token
 
-    def client(self, token: str = DEFAULT_STATIC_TOKEN, **options: Any) -> AuthenticatedClient:
-        """An `AuthenticatedClient` aimed at this mock (needs `spike-api-client` installed).
+    def _wiring(self, options: dict[str, Any]) -> dict[str, Any]:
+        """Aimed at this mock: its URL, its transports (in-process), its hosts allowed as
+        redirect targets. An async test's connections are closed with its event loop."""
+        return {
+            "base_url": self.base_url,
+            "redirect_hosts": ["127.0.0.1:*", "localhost:*"],
+            "transport": self.transport,
+            "async_transport": self.async_transport,
+            **options,
+        }
 
-        Its async side keeps no idle connections: an async test runs in an event loop that
-        is gone by the time the fixture ends, so a pooled connection could not be closed then
-        and would leak (a `ResourceWarning`, an error under `-W error`)."""
-        import httpx
+    def client(self, token: str = DEFAULT_STATIC_TOKEN, **options: Any) -> AuthenticatedClient:
+        """An `AuthenticatedClient` aimed at this mock (needs `spike-api-client` installed),
+        closed when the test ends."""
         from spike_api_client import AuthenticatedClient
 
-        async_transport = self.async_transport or httpx.AsyncHTTPTransport(
-            limits=httpx.Limits(max_keepalive_connections=0)
-        )
-        client = AuthenticatedClient(
-            base_url=self.base_url,
-            token=token,
-            redirect_hosts=["127.0.0.1:*", "localhost:*"],
-            transport=self.transport,
-            async_transport=async_transport,
-            **options,
+        client = AuthenticatedClient(token=token, **self._wiring(options))
+        self._clients.append(client)
+        return client
+
+    def application_client(
+        self, application_id: int | None = None, **options: Any
+    ) -> ApplicationClient:
+        """An `ApplicationClient` for one of the mock's applications (default: its first),
+        with that application's HMAC key, aimed at this mock and closed when the test ends:
+        `for_user(...)` exchanges tokens with the mock as with Spike."""
+        from spike_api_client import ApplicationClient
+
+        app_id = application_id if application_id is not None else min(self.settings.applications)
+        client = ApplicationClient(
+            application_id=app_id,
+            hmac_key=self.settings.applications[app_id],
+            **self._wiring(options),
         )
         self._clients.append(client)
         return client
 
     def close(self) -> None:
-        """Close every client handed out (their sync connections; async ones hold none)."""
+        """Close every client handed out, with every connection each opened."""
         for client in self._clients:
             client.close()
         self._clients.clear()
@@ -139,3 +156,10 @@ def spike_mock_server(spike_mock_settings: MockSettings) -> Iterator[MockHandle]
             yield handle
         finally:
             handle.close()
+
+
+@pytest.fixture
+def spike_application(spike_mock: MockHandle) -> ApplicationClient:
+    """An `ApplicationClient` for the in-process mock's application: `for_user(user_id)`
+    in sync and async tests alike (each event loop gets its own connections)."""
+    return spike_mock.application_client()
