@@ -44,7 +44,7 @@ def test_each_command_answers_help(name: str) -> None:
     [
         ((), "usage: spike-kit <command>"),
         (("gat",), "unknown command 'gat'; choose from: audit, bench, build, compat"),
-        (("bench",), "`bench` needs one of: client, mock, gate"),
+        (("bench",), "`bench` needs one of: client, store, mock, gate"),
         (("bench", "prism"), "unknown command 'bench prism'"),
     ],
 )

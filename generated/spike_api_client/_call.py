@@ -42,6 +42,7 @@ from ._exceptions import (
     RateLimitError,
     ResponseTooLargeError,
     ServerError,
+    SpikeError,
     UnsafeRedirectError,
 )
 from ._retry import Clock, is_retryable_status, parse_retry_after
@@ -266,6 +267,7 @@ class _Call:
         "client",
         "clock",
         "headers",
+        "last",
         "operation",
         "refreshed",
         "settings",
@@ -284,6 +286,7 @@ class _Call:
         self.headers: dict[str, str] = {}
         self.attempts = 0
         self.refreshed = False
+        self.last: _Sent | None = None
 
     # Sending ----------------------------------------------------------------------------
     def credential(self) -> tuple[str, str] | None:
@@ -535,6 +538,16 @@ class _Call:
 def call(client: Client, method: str, path: str, arguments: Mapping[str, Any]) -> Answer:
     """Send one call of the operation `method path` and return its checked answer."""
     state = _Call(client, method, path, arguments)
+    try:
+        return _call(client, state)
+    except SpikeError:
+        raise
+    except Exception as exc:
+        error = _unexpected(state, exc)
+        raise error from error.__cause__
+
+
+def _call(client: Client, state: _Call) -> Answer:
     http = client.get_httpx_client()
     state.headers = client._base_headers()
     while True:
@@ -542,6 +555,7 @@ def call(client: Client, method: str, path: str, arguments: Mapping[str, Any]) -
         if state.clock.remaining() <= 0:
             raise state.out_of_time(None)
         sent = state.attempt(authorization)
+        state.last = sent
         try:
             try:
                 response = http.send(sent.request, stream=True)
@@ -559,9 +573,34 @@ def call(client: Client, method: str, path: str, arguments: Mapping[str, Any]) -
             time.sleep(state.retrying(sent, retry))
 
 
+def _unexpected(state: _Call, exc: Exception) -> SpikeError:
+    """Whatever else went wrong inside a call (an event hook that raised, a broken transport),
+    as a `SpikeError` that says where it happened. Its cause is kept only when its words carry
+    no credential of the call."""
+    scrub = state.last.scrubber() if state.last is not None else Scrubber([])
+    said = str(exc)
+    where = f"{state.operation.method} {wire_path(httpx.URL(state.url))}"
+    error = SpikeError(
+        f"{where} failed inside the client: {type(exc).__name__}: {scrub.text(said)[:500]}"
+    )
+    error.__cause__ = exc if scrub.text(said) == said else None
+    return error
+
+
 async def acall(client: Client, method: str, path: str, arguments: Mapping[str, Any]) -> Answer:
     """Async twin of `call`; one cancel scope also bounds every await by the deadline."""
     state = _Call(client, method, path, arguments)
+    try:
+        return await _acall(client, state)
+    except SpikeError:
+        raise
+    except Exception as exc:
+        error = _unexpected(state, exc)
+        raise error from error.__cause__
+
+
+async def _acall(client: Client, state: _Call) -> Answer:
+    """Async twin of `_call`: change both together."""
     http = client.get_async_httpx_client()
     state.headers = client._base_headers()
     sent: _Sent | None = None
@@ -574,6 +613,7 @@ async def acall(client: Client, method: str, path: str, arguments: Mapping[str, 
                     await client._acredential(state.clock) if state.operation.secured else None
                 )
                 sent = state.attempt(authorization)
+                state.last = sent
                 try:
                     try:
                         response = await http.send(sent.request, stream=True)

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Self
 
 from spike_kit.processes import stop_child
 
@@ -50,7 +51,7 @@ class RedisProcess:
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
-    def start(self, timeout: float = 10.0) -> RedisProcess:
+    def start(self, timeout: float = 10.0) -> Self:
         command = [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1"]
         command += ["--save", "", "--appendonly", "no", "--protected-mode", "yes"]
         self._process = subprocess.Popen(
@@ -70,7 +71,7 @@ class RedisProcess:
         if process is not None:
             stop_child(process)
 
-    def __enter__(self) -> RedisProcess:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *args: object) -> None:

@@ -7,6 +7,7 @@ so a missing server never passes for a green run.
 from __future__ import annotations
 
 import os
+from typing import Self
 
 import pytest
 
@@ -16,7 +17,7 @@ from spike_kit.redis_process import RedisMissingError, RedisProcess, redis_binar
 class RedisServer(RedisProcess):
     """`RedisProcess`, which a test without redis-server skips (or, in CI, fails)."""
 
-    def start(self, timeout: float = 10.0) -> RedisServer:
+    def start(self, timeout: float = 10.0) -> Self:
         try:
             redis_binary()
         except RedisMissingError as exc:

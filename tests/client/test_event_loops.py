@@ -253,3 +253,20 @@ async def test_pytest_asyncio_function_loops_share_a_module_client(
     loops, one client made before any of them."""
     found = await init_url.asyncio("polar", client=shared_app.for_user(f"asyncio-{user}"))
     assert found.provider_slug == "polar"
+
+
+def test_a_failure_inside_a_call_is_a_spike_error_naming_where(server: MockServer) -> None:
+    """An event hook that raises (or anything else that goes wrong inside a call) surfaces
+    as a `SpikeError`, so `except SpikeError` catches every failure of a call."""
+    from spike_api_client import SpikeError
+
+    def broken_hook(request: httpx.Request) -> None:
+        raise LookupError("the hook's own bug")
+
+    app = _app(server, httpx_args={"event_hooks": {"request": [broken_hook]}})
+    try:
+        with pytest.raises(SpikeError, match="failed inside the client: LookupError") as caught:
+            init_url.sync("garmin", client=app.for_user("hooked-badly"))
+    finally:
+        app.close()
+    assert isinstance(caught.value.__cause__, LookupError)
