@@ -23,6 +23,7 @@ from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import Future
 from typing import Any
 
+import anyio
 import httpx
 
 CLOSE_TIMEOUT = 5.0
@@ -68,7 +69,10 @@ async def _keep(pools: Pools, entry: _LoopPool) -> AsyncGenerator[None, None]:
         yield
     finally:
         pools.forget(entry)
-        await entry.client.aclose()
+        # trio finalizes generators at shutdown inside a cancelled scope; the shield lets
+        # the pool close its sockets (httpcore before 1.0 awaits a lock to do so).
+        with anyio.CancelScope(shield=True):
+            await entry.client.aclose()
 
 
 class Pools:
