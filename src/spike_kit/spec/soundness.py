@@ -21,7 +21,7 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 
-from spike_kit.spec.document import HTTP_METHODS, escape_token, unescape_token
+from spike_kit.spec.document import HTTP_METHODS, escape_token, is_extension, unescape_token
 from spike_kit.spec.faults import SpecFault, quoted
 
 Fault = Callable[[str, str, str], SpecFault]
@@ -162,6 +162,8 @@ def _structure_faults(document: dict[str, Any], fault: Fault) -> list[SpecFault]
                 shape.text(info[key], f"/info/{key}", f"`info.{key}`", " (quote it)")
     if "paths" in document and shape.mapping(document["paths"], "/paths", "`paths`"):
         for path, item in document["paths"].items():
+            if is_extension(path):
+                continue
             pointer = _join("/paths", path)
             if not path.startswith("/"):
                 shape.found.append(
@@ -228,7 +230,8 @@ def _path_item(shape: _Shape, item: Any, pointer: str, what: str) -> None:
             responses, _join(where, "responses"), "`responses`"
         ):
             for status, response in responses.items():
-                _response(shape, response, _join(where, "responses", status))
+                if not is_extension(status):
+                    _response(shape, response, _join(where, "responses", status))
 
 
 def _parameters(shape: _Shape, parameters: Any, pointer: str) -> None:
@@ -418,7 +421,8 @@ def schema_positions(document: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     for name, item in (components.get("pathItems") or {}).items():
         yield from _path_item_schemas(item, _join("/components/pathItems", name))
     for path, item in (document.get("paths") or {}).items():
-        yield from _path_item_schemas(item, _join("/paths", path))
+        if not is_extension(path):
+            yield from _path_item_schemas(item, _join("/paths", path))
     for name, item in (document.get("webhooks") or {}).items():
         yield from _path_item_schemas(item, _join("/webhooks", name))
 
@@ -437,7 +441,8 @@ def _path_item_schemas(item: Any, pointer: str) -> Iterator[tuple[str, Any]]:
             yield from _parameter_schemas(parameter, _join(where, "parameters", index))
         yield from _content_schemas(operation.get("requestBody"), _join(where, "requestBody"))
         for status, response in (operation.get("responses") or {}).items():
-            yield from _response_schemas(response, _join(where, "responses", status))
+            if not is_extension(status):
+                yield from _response_schemas(response, _join(where, "responses", status))
 
 
 def _parameter_schemas(parameter: Any, pointer: str) -> Iterator[tuple[str, Any]]:
@@ -585,6 +590,8 @@ def _operation_faults(document: dict[str, Any], fault: Fault, line_of: LineOf) -
         ("/webhooks", document.get("webhooks")),
     ):
         for path, item in (items or {}).items():
+            if group == "/paths" and is_extension(path):
+                continue
             item = _resolved(document, item)
             if not isinstance(item, dict):
                 continue
