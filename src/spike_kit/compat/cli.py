@@ -5,8 +5,10 @@ a base revision and applies the client's version rule. On its own (`--base FILE 
 from any directory, on any OpenAPI 3.0 or 3.1 spec), it reports and fails on what
 `--fail-on` names, with the version rule only when `--version-rule CONFIG` asks for it.
 
-Exit status: 0 when nothing fails, 1 when the version rule or `--fail-on` fails, 2 when the
-specs cannot be read.
+Exit status: 0 when nothing fails, 1 when the version rule or `--fail-on` fails, 2 when a
+spec cannot be used (it does not load: the message says which side, base or head, and where,
+file:line:column) or another input is missing or wrong (no such revision, a version that is
+not semantic).
 """
 
 from __future__ import annotations
@@ -20,11 +22,19 @@ from attrs import frozen
 
 from spike_kit.compat.examples import DEFAULT_EXAMPLES
 from spike_kit.compat.model import Change, Severity
-from spike_kit.compat.report import FORMATS, Outcome, as_json, changelog_summary, render
+from spike_kit.compat.report import (
+    FORMATS,
+    Outcome,
+    as_json,
+    changelog_summary,
+    render,
+    render_unusable,
+)
 from spike_kit.compat.settle import ClientMode, assess
 from spike_kit.compat.sources import (
     SourceError,
     SpecSource,
+    UnusableSpec,
     from_file,
     resolve_base,
     version_from_config,
@@ -67,13 +77,17 @@ def compare(
 
     `version_rule=True` means the default: the kit's rule in a checkout without `head`, none
     when comparing files.
+
+    Raises only what a caller can report: `UnusableSpec` (a `SpecError`: a side does not
+    load, with its faults), `SourceError` (no such file or revision, no git), `VersionError`
+    (a client version that is not semantic) and `RepositoryNotFoundError` (no checkout and
+    no `head`).
     """
     standalone = head is not None
     layout = layout or (_checkout_or_none() if standalone else RepoLayout.find())
     rule = _rule(version_rule, standalone, layout)
     config_path = _config_in_repo(rule, layout)
-    new = from_file(head) if head is not None else working_tree(layout)  # type: ignore[arg-type]
-    old = resolve_base(layout, base, config_path)
+    old, new = _both_sides(layout, base, head, config_path)
     if old is None or old.spec is None:
         where = "no base revision (no git history)" if old is None else f"no spec at {old.label}"
         return Outcome(
@@ -104,8 +118,23 @@ def compare(
         tuple(notes),
         failures=failures,
         head_file=_relative(head_file),
-        head_text=head_file.read_text(encoding="utf-8") if head_file else None,
+        head_lines=new.lines,
     )
+
+
+def _both_sides(
+    layout: RepoLayout | None, base: str | None, head: Path | None, config_path: str
+) -> tuple[SpecSource | None, SpecSource]:
+    """Both specs, loaded; when both do not load, the error names the faults of each."""
+    try:
+        new = from_file(head) if head is not None else working_tree(layout)  # type: ignore[arg-type]
+    except UnusableSpec as head_error:
+        try:
+            resolve_base(layout, base, config_path)
+        except UnusableSpec as base_error:
+            raise base_error.joined(head_error) from None
+        raise
+    return resolve_base(layout, base, config_path), new
 
 
 def _rule(
@@ -244,6 +273,12 @@ def main(argv: list[str] | None = None, prog: str = "compat") -> int:
             file=sys.stderr,
         )
         return 2
+    except UnusableSpec as exc:
+        print(f"compat: {exc}", file=sys.stderr)
+        if args.format in ("github", "json", "markdown"):
+            print(render_unusable(exc, args.format))
+        _write_json(args.json, render_unusable(exc, "json"))
+        return 2
     except (SpecError, SourceError, VersionError) as exc:
         print(f"compat: {exc}", file=sys.stderr)
         return 2
@@ -251,7 +286,20 @@ def main(argv: list[str] | None = None, prog: str = "compat") -> int:
     if args.changelog and outcome.changes and args.format in ("text", "markdown"):
         print("\nChangelog summary (paste under ## [Unreleased]):\n")
         print(changelog_summary(outcome.changes))
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(as_json(outcome) + "\n", encoding="utf-8")
+    if not _write_json(args.json, as_json(outcome)):
+        return 2
     return 0 if outcome.passed else 1
+
+
+def _write_json(path: Path | None, report: str) -> bool:
+    """Write the JSON report where `--json` asks (the gate reads it, also when a side does not
+    load); False, and a sentence, when it cannot be written."""
+    if path is None:
+        return True
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(report + "\n", encoding="utf-8")
+    except OSError as exc:
+        print(f"compat: cannot write --json {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
