@@ -13,11 +13,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from spike_kit.codegen.contract_table import REDIRECT_BACK_KEY
-from spike_kit.compat.media import client_reads, client_sends
-from spike_kit.compat.model import Change, Kind, Severity, first_difference, join
+from spike_kit.compat.document_fields import (
+    document_changes,
+    operation_changes,
+    response_description,
+)
+from spike_kit.compat.media import client_reads, client_sends, simplified
+from spike_kit.compat.model import Change, Kind, Severity, join
 from spike_kit.compat.redirect_back import redirect_back_changes
 from spike_kit.compat.schemas import Direction, compare_schemas, strip_annotations
-from spike_kit.spec import dereference, iter_operations
+from spike_kit.compat.wire import Encoding
+from spike_kit.spec import dereference, is_extension, iter_operations
 from spike_kit.statuses import covering_key
 
 Operation = dict[str, Any]
@@ -58,18 +64,7 @@ def diff_specs(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Change]
             )
         else:
             changes.extend(_operation(old_doc, new_doc, old_ops[key], new_ops[key]))
-    if not changes and strip_annotations(old_doc) == strip_annotations(new_doc):
-        changes.append(
-            Change(Severity.DOCUMENTATION, first_difference(old_doc, new_doc, ""), "text changed")
-        )
-    elif not changes:
-        changes.append(
-            Change(
-                Severity.COMPATIBLE,
-                first_difference(old_doc, new_doc, ""),
-                "spec changed where no client rule looks",
-            )
-        )
+    changes.extend(document_changes(old_doc, new_doc, rules_found=bool(changes)))
     return changes
 
 
@@ -159,21 +154,7 @@ def _operation(
     yield from _request_body(old.get("requestBody"), new.get("requestBody"), at)
     yield from _responses(old.get("responses") or {}, new.get("responses") or {}, at)
     yield from redirect_back_changes(old, new, at)
-    old_text, new_text = _own_fields(old), _own_fields(new)
-    if new.get("deprecated") and not old.get("deprecated"):
-        yield Change(
-            Severity.DOCUMENTATION,
-            join(at, "deprecated"),
-            "operation deprecated",
-            kind=Kind.DEPRECATED,
-            summary="deprecated",
-        )
-    elif old_text != new_text:
-        yield Change(
-            Severity.DOCUMENTATION,
-            first_difference(old_text, new_text, at),
-            "operation text changed",
-        )
+    yield from operation_changes(_own_fields(old), _own_fields(new), at)
 
 
 def _module_tag(operation: Operation) -> str:
@@ -308,21 +289,91 @@ def _parameters(old: Operation, new: Operation, at: str) -> Iterator[Change]:
                 kind=Kind.DEPRECATED,
                 summary="deprecated",
             )
-        for keyword in ("style", "explode", "allowEmptyValue"):
-            if before.get(keyword) != parameter.get(keyword):
-                yield Change(
-                    Severity.BREAKING,
-                    join(pointer, keyword),
-                    f"{label}: {keyword} {before.get(keyword)!r} -> {parameter.get(keyword)!r}"
-                    " changes how it is sent",
-                )
-        yield from compare_schemas(
-            before.get("schema"),
-            parameter.get("schema"),
-            join(pointer, "schema"),
-            Direction.REQUEST,
-            on_the_wire=True,
+        yield from _encoding(before, parameter, pointer, label)
+        yield from _allow_empty(before, parameter, pointer, label)
+        yield from _parameter_schema(before, parameter, pointer, Direction.REQUEST)
+
+
+def _encoding(
+    before: dict[str, Any], after: dict[str, Any], pointer: str, label: str
+) -> Iterator[Change]:
+    """How the parameter is written: as text laid out by `style`/`explode` (OpenAPI's
+    defaults filled in, so writing a default out changes nothing), or as a media type."""
+    old, new = Encoding.of(before), Encoding.of(after)
+    if (old.media is None) != (new.media is None) or (
+        old.media is not None and simplified(old.media) != simplified(str(new.media))
+    ):
+        shown = [f"`{e.media}` text" if e.media else "a schema's text" for e in (old, new)]
+        yield Change(
+            Severity.BREAKING,
+            join(pointer, "content" if new.media else "schema"),
+            f"{label}: sent as {shown[0]} -> {shown[1]}: old clients send it the old way",
+            summary=f"is now sent as {shown[1]}",
         )
+        return
+    if old.media is not None:
+        return
+    for keyword, was, now in (
+        ("style", old.style, new.style),
+        ("explode", old.explode, new.explode),
+    ):
+        where = join(pointer, keyword)
+        if was == now:
+            if before.get(keyword) != after.get(keyword):
+                yield Change(
+                    Severity.DOCUMENTATION,
+                    where,
+                    f"{label}: {keyword} {was!r} written out or left to its default; "
+                    "it is sent the same way",
+                )
+        elif old.layout_matters() or new.layout_matters():
+            yield Change(
+                Severity.BREAKING,
+                where,
+                f"{label}: {keyword} {was!r} -> {now!r} changes how it is sent",
+            )
+        else:
+            yield Change(
+                Severity.COMPATIBLE,
+                where,
+                f"{label}: {keyword} {was!r} -> {now!r}; a single value is written the same way",
+            )
+
+
+def _allow_empty(
+    before: dict[str, Any], after: dict[str, Any], pointer: str, label: str
+) -> Iterator[Change]:
+    was, now = bool(before.get("allowEmptyValue")), bool(after.get("allowEmptyValue"))
+    if was and not now:
+        yield Change(
+            Severity.BREAKING,
+            join(pointer, "allowEmptyValue"),
+            f"{label}: empty values no longer allowed; old clients may send one",
+            summary="no longer takes an empty value",
+        )
+    elif now and not was:
+        yield Change(
+            Severity.COMPATIBLE,
+            join(pointer, "allowEmptyValue"),
+            f"{label}: empty values now allowed",
+            summary="now takes an empty value",
+        )
+
+
+def _parameter_schema(
+    before: dict[str, Any], after: dict[str, Any], pointer: str, direction: Direction
+) -> Iterator[Change]:
+    """A parameter's (or header's) schema: as text on the wire, or, for one with `content`,
+    as the value its media type carries (JSON text holds JSON types: no text leniency)."""
+    old, new = Encoding.of(before), Encoding.of(after)
+    where = join(pointer, "content", new.media, "schema") if new.media else join(pointer, "schema")
+    yield from compare_schemas(
+        old.schema,
+        new.schema,
+        where,
+        direction,
+        on_the_wire=new.media is None,
+    )
 
 
 def _request_body(old: Any, new: Any, at: str) -> Iterator[Change]:
@@ -426,6 +477,8 @@ def is_success(status: str) -> bool:
 
 
 def _responses(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Change]:
+    old = {status: response for status, response in old.items() if not is_extension(status)}
+    new = {status: response for status, response in new.items() if not is_extension(status)}
     for status in sorted(set(old) | set(new)):
         where = join(at, "responses", status)
         if status not in new:
@@ -470,6 +523,7 @@ def _responses(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Ch
 
 
 def _response(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Change]:
+    yield from response_description(old, new, at)
     yield from _response_content(old.get("content") or {}, new.get("content") or {}, at)
     old_headers = {name.lower(): value for name, value in (old.get("headers") or {}).items()}
     new_headers = {name.lower(): value for name, value in (new.get("headers") or {}).items()}
@@ -492,12 +546,11 @@ def _response(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Cha
                 summary=f"new header `{name}`",
             )
         else:
-            yield from compare_schemas(
-                old_headers[name].get("schema"),
-                new_headers[name].get("schema"),
-                join(where, "schema"),
+            yield from _parameter_schema(
+                {"in": "header", **old_headers[name]},
+                {"in": "header", **new_headers[name]},
+                where,
                 Direction.RESPONSE,
-                on_the_wire=True,
             )
 
 

@@ -17,11 +17,10 @@ from attrs import evolve
 from spike_kit.compat.client_check import ClientUnavailable, ClientVerdict, judge
 from spike_kit.compat.examples import DEFAULT_EXAMPLES, check_examples, part_of
 from spike_kit.compat.model import Basis, Change, Severity
-from spike_kit.compat.normalize import normalize
+from spike_kit.compat.normalize import comparable
 from spike_kit.compat.operations import diff_specs
 from spike_kit.compat.words import describe
 from spike_kit.layout import RepoLayout
-from spike_kit.spec import dereference
 
 
 class ClientMode(enum.Enum):
@@ -44,8 +43,8 @@ def assess(
     client: ClientMode = ClientMode.AUTO,
 ) -> tuple[list[Change], list[str]]:
     """Every change between two specs as read from their files, settled and put in words."""
-    old_doc = normalize(dereference(old_raw, old_raw))
-    new_doc = normalize(dereference(new_raw, new_raw))
+    old_doc = comparable(old_raw)
+    new_doc = comparable(new_raw)
     changes, notes = settle(
         old_raw,
         old_doc,
