@@ -95,11 +95,11 @@ def iter_operations(document: JSON) -> list[tuple[str, str, dict[str, JSON]]]:
         if is_extension(path):
             continue
         item = dereference(document, item)
-        shared = item.get("parameters", [])
+        shared = item.get("parameters") or []
         for method in HTTP_METHODS:
             if method in item:
                 operation = dict(item[method])
-                operation["parameters"] = [*shared, *operation.get("parameters", [])]
+                operation["parameters"] = [*shared, *(operation.get("parameters") or [])]
                 operations.append((path, method, operation))
     return operations
 
