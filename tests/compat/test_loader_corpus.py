@@ -141,3 +141,81 @@ def test_a_valid_unusual_spec_gets_a_verdict(
 
 def test_every_unusual_case_has_an_expected_verdict() -> None:
     assert set(EXPECTED) == {case.name for case in UNUSUAL}
+
+
+MORE_BROKEN = (
+    SpecCase(
+        "dangling-ref-in-a-default-response",
+        (("      x-spike-redirect-back:\n", "      x-spike-redirect-back:\n"),),
+        fault='points at nothing: /components/responses has no "Gone"',
+        at="$ref: '#/components/responses/Gone'",
+    ),
+    SpecCase(
+        "dangling-ref-in-an-extension",
+        (
+            (
+                "        $ref: '#/components/schemas/IntegrationRedirectBack'",
+                "        $ref: '#/components/schemas/RedirectBack'",
+            ),
+        ),
+        fault='points at nothing: /components/schemas has no "RedirectBack"',
+        at="$ref: '#/components/schemas/RedirectBack'",
+    ),
+    SpecCase(
+        "security-requirement-not-a-mapping",
+        (("security:\n  - bearerAuth: []\n", "security:\n  - bearerAuth\n"),),
+        fault="a security requirement must be a mapping; it is a string",
+        at="  - bearerAuth\n",
+    ),
+    SpecCase(
+        "operation-tags-not-a-list",
+        (("tags: [authentication]", "tags: authentication"),),
+        fault="an operation's `tags` must be a list; it is a string",
+        at="tags: authentication",
+    ),
+)
+"""Faults the loader let through and every tool then tripped on (found by running compat on
+random edits of valid specs): it skipped `default:` under `responses` as if it were a schema's
+default value, and `$ref`s inside `x-` keys, which every tool expands."""
+
+
+def _with_default_response_gone(case: SpecCase) -> bytes:
+    text = case.data().decode()
+    return text.replace(
+        "        5XX:\n          $ref: '#/components/responses/ServerError'\n  /providers",
+        "        5XX:\n          $ref: '#/components/responses/ServerError'\n"
+        "        default:\n          $ref: '#/components/responses/Gone'\n  /providers",
+        1,
+    ).encode()
+
+
+@pytest.mark.parametrize("case", MORE_BROKEN, ids=lambda case: case.name)
+def test_faults_the_loader_now_finds_stop_compat_at_their_line(
+    case: SpecCase, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = case.data()
+    if case.name == "dangling-ref-in-a-default-response":
+        data = _with_default_response_gone(case)
+    broken = tmp_path / f"{case.name}.yaml"
+    broken.write_bytes(data)
+    assert main(_argv("head", broken)) == 2
+    said = capsys.readouterr().err
+    assert case.fault in said
+    assert case.at is not None
+    index = data.find(case.at.encode())
+    expected = data.count(b"\n", 0, index) + 1
+    assert any(abs(line - expected) <= SLACK for line in _reported_lines(said, broken))
+
+
+def test_parameters_written_as_null_are_no_parameters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = KIT_SPEC.read_text().replace(
+        "      operationId: exchangeHmacToken\n",
+        "      operationId: exchangeHmacToken\n      parameters:\n",
+        1,
+    )
+    spec = tmp_path / "null-parameters.yaml"
+    spec.write_text(text)
+    assert main(["--base", str(KIT_SPEC), "--head", str(spec), *FAST]) == 0
+    assert "no contract change" in capsys.readouterr().out

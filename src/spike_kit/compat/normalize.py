@@ -56,26 +56,30 @@ def normalize(doc: dict[str, Any]) -> dict[str, Any]:
 def comparable(raw: dict[str, Any]) -> dict[str, Any]:
     """A document as loaded, as the rules compare it: `$ref`s with siblings read as both,
     every `$ref` expanded, every schema in 2020-12 form."""
-    document = _siblings_as_all_of(raw)
+    document = _prepared(raw)
     return normalize(dereference(document, document))
 
 
-def _siblings_as_all_of(node: Any, parent: str = "") -> Any:
-    """The document with each schema `$ref` that has keywords beside it as `allOf`."""
+def _prepared(node: Any, parent: str = "") -> Any:
+    """The document with each schema `$ref` that has keywords beside it as `allOf`, and
+    without fields written as null (`parameters:` with nothing after it), which the loader
+    reads as absent."""
     if isinstance(node, list):
-        return [_siblings_as_all_of(item, parent) for item in node]
+        return [_prepared(item, parent) for item in node]
     if not isinstance(node, dict):
         return node
     result = {}
     for key, value in node.items():
         if key in ("example", "examples") or key.startswith("x-"):
             result[key] = value
+        elif value is None:
+            continue
         elif key == "schema":
             result[key] = _schema_siblings(value)
         elif key == "schemas" and parent == "components" and isinstance(value, dict):
             result[key] = {name: _schema_siblings(item) for name, item in value.items()}
         else:
-            result[key] = _siblings_as_all_of(value, key)
+            result[key] = _prepared(value, key)
     return result
 
 
