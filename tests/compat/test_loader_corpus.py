@@ -219,3 +219,24 @@ def test_parameters_written_as_null_are_no_parameters(
     spec.write_text(text)
     assert main(["--base", str(KIT_SPEC), "--head", str(spec), *FAST]) == 0
     assert "no contract change" in capsys.readouterr().out
+
+
+def test_a_dangling_ref_inside_an_example_is_named_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The loader leaves examples alone (they are data); expanding the spec does not, so
+    compat names that `$ref` as the fault of its side, at its line."""
+    text = KIT_SPEC.read_text().replace(
+        "          example: session-42",
+        "          example: {$ref: '#/components/examples/Nope'}",
+        1,
+    )
+    spec = tmp_path / "example-ref.yaml"
+    spec.write_text(text)
+    line = text.splitlines().index("          example: {$ref: '#/components/examples/Nope'}") + 1
+    for side in ("head", "base"):
+        assert main(_argv(side, spec)) == 2
+        said = capsys.readouterr().err
+        assert said.startswith(f"compat: the {side} spec does not load: {spec}, 1 fault:")
+        assert f"{spec}:{line}:" in said
+        assert "'#/components/examples/Nope' points at nothing" in said

@@ -30,7 +30,7 @@ from spike_kit.compat.report import (
     render,
     render_unusable,
 )
-from spike_kit.compat.settle import ClientMode, assess
+from spike_kit.compat.settle import ClientMode, Unexpandable, assess
 from spike_kit.compat.sources import (
     SourceError,
     SpecSource,
@@ -94,13 +94,17 @@ def compare(
             old.label if old else "-", new.label, (), (), (f"{where}: nothing to compare",)
         )
     assert new.spec is not None
-    changes, notes = assess(
-        old.spec,
-        new.spec,
-        max_examples=max_examples,
-        kit=None if standalone else layout,
-        client=client,
-    )
+    try:
+        changes, notes = assess(
+            old.spec,
+            new.spec,
+            max_examples=max_examples,
+            kit=None if standalone else layout,
+            client=client,
+        )
+    except Unexpandable as exc:
+        side = old if exc.side == "base" else new
+        raise side.unusable(exc.reason, exc.ref) from None
     worded = tuple(changes)
     problems: list[str] = []
     if rule is not None:

@@ -11,6 +11,7 @@ the two specs to fix and where.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from pathlib import Path
 from typing import Any, Literal
@@ -20,8 +21,15 @@ from attrs import frozen
 
 from spike_kit.git import RELEASE_TAG_PREFIX, git
 from spike_kit.layout import CONFIG_IN_REPO, SPEC_IN_REPO, RepoLayout
-from spike_kit.spec import LoadedSpec, SpecError, SpecFault, SpecLoadError, load_bytes
-from spike_kit.spec_lines import SpecLines
+from spike_kit.spec import (
+    LoadedSpec,
+    SpecError,
+    SpecFault,
+    SpecLoadError,
+    escape_token,
+    load_bytes,
+)
+from spike_kit.spec_lines import SpecLines, SpecLinesError
 
 Side = Literal["base", "head"]
 
@@ -99,6 +107,38 @@ class SpecSource:
     """Where the spec's text is, when it is a file."""
     lines: SpecLines | None = None
     """Where each part of the spec is in its text (from the loader's own reading)."""
+    unloaded: Unloaded | None = None
+    """Which side this is and where it was read, to name it if it turns out unusable."""
+
+    def unusable(self, reason: str, ref: str | None) -> UnusableSpec:
+        """This side, refused for a `$ref` found unusable after loading (inside an example:
+        the loader leaves data alone, expanding does not), at that `$ref`'s line."""
+        side = self.unloaded or Unloaded("head", self.label, self.label, ())
+        pointer = _holder_of(self.spec, ref) if ref is not None else None
+        line = column = None
+        if pointer is not None and self.lines is not None:
+            with contextlib.suppress(SpecLinesError):
+                place = self.lines.locate(f"{pointer}/$ref", follow_refs=False)
+                line, column = place.line, place.column
+        fault = SpecFault(reason, line, column, pointer, kind="ref")
+        return UnusableSpec(Unloaded(side.side, side.where, side.file, (fault,)))
+
+
+def _holder_of(node: Any, ref: str, pointer: str = "") -> str | None:
+    """The pointer of the first object whose `$ref` is `ref`."""
+    if isinstance(node, dict):
+        if node.get("$ref") == ref:
+            return pointer
+        items: Any = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return None
+    for key, value in items:
+        found = _holder_of(value, ref, f"{pointer}/{escape_token(str(key))}")
+        if found is not None:
+            return found
+    return None
 
 
 def _load(data: bytes, side: Side, where: str, file: str) -> LoadedSpec:
@@ -164,19 +204,28 @@ def working_tree(layout: RepoLayout) -> SpecSource:
     """The checkout's spec (the head side) and the client version its config names."""
     config = layout.generator_config
     text = _text(config.read_bytes(), str(config)) if config.is_file() else None
-    loaded = _read(layout.spec, "head", f"{SPEC_IN_REPO} in the working tree", SPEC_IN_REPO)
+    where = f"{SPEC_IN_REPO} in the working tree"
+    loaded = _read(layout.spec, "head", where, SPEC_IN_REPO)
     return SpecSource(
         "working tree",
         loaded.document,
         version_from_config(text),
         file=layout.spec,
         lines=loaded.lines,
+        unloaded=Unloaded("head", where, SPEC_IN_REPO, ()),
     )
 
 
 def from_file(path: Path, side: Side = "head") -> SpecSource:
     loaded = _read(path, side)
-    return SpecSource(str(path), loaded.document, None, file=path, lines=loaded.lines)
+    return SpecSource(
+        str(path),
+        loaded.document,
+        None,
+        file=path,
+        lines=loaded.lines,
+        unloaded=Unloaded(side, str(path), str(path), ()),
+    )
 
 
 def file_at(layout: RepoLayout, ref: str, path: str) -> str | None:
@@ -198,8 +247,15 @@ def from_git(
     blob = _git_bytes(layout, "show", f"{commit}:{SPEC_IN_REPO}")
     if blob is None:
         return SpecSource(label, None, version)
-    loaded = _load(blob, side, f"{SPEC_IN_REPO} at revision {label}", SPEC_IN_REPO)
-    return SpecSource(label, loaded.document, version, lines=loaded.lines)
+    where = f"{SPEC_IN_REPO} at revision {label}"
+    loaded = _load(blob, side, where, SPEC_IN_REPO)
+    return SpecSource(
+        label,
+        loaded.document,
+        version,
+        lines=loaded.lines,
+        unloaded=Unloaded(side, where, SPEC_IN_REPO, ()),
+    )
 
 
 def default_base(layout: RepoLayout) -> str | None:
