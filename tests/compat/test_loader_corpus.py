@@ -240,3 +240,19 @@ def test_a_dangling_ref_inside_an_example_is_named_at_its_line(
         assert said.startswith(f"compat: the {side} spec does not load: {spec}, 1 fault:")
         assert f"{spec}:{line}:" in said
         assert "'#/components/examples/Nope' points at nothing" in said
+
+
+def test_a_spec_nested_past_the_recursion_limit_is_input_compat_cannot_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Schemas 400 levels deep: the loader's checks recurse once per level."""
+    nest = "{type: array, items: " * 400 + "{type: string}" + "}" * 400
+    text = KIT_SPEC.read_text().replace(
+        "  schemas:\n",
+        f"  schemas:\n    Deep:\n      type: object\n      properties:\n        d: {nest}\n",
+        1,
+    )
+    spec = tmp_path / "deep.yaml"
+    spec.write_text(text)
+    assert main(_argv("head", spec)) == 2
+    assert "nested too deep" in capsys.readouterr().err

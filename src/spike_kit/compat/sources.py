@@ -146,6 +146,15 @@ def _load(data: bytes, side: Side, where: str, file: str) -> LoadedSpec:
         return load_bytes(data, file)
     except SpecLoadError as exc:
         raise UnusableSpec(Unloaded(side, where, file, exc.faults)) from None
+    except RecursionError:
+        # The loader's checks recurse once per level of nesting; until it bounds the depth
+        # itself, a spec nested past Python's limit is input compat cannot use, not a crash.
+        fault = SpecFault(
+            "the spec is nested too deep for the kit's tools to read (schemas inside schemas "
+            "past Python's recursion limit)",
+            kind="structure",
+        )
+        raise UnusableSpec(Unloaded(side, where, file, (fault,))) from None
 
 
 def _read(path: Path, side: Side, where: str | None = None, file: str | None = None) -> LoadedSpec:
