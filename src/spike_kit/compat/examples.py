@@ -268,8 +268,8 @@ _NONE = _NoneFound()
 
 
 class Unchecked(Exception):
-    """A part the property check cannot try: no strategy draws from its schema, or the
-    validator cannot read it. Not a finding: the rules and the generated client go on."""
+    """A part whose schema the validator cannot read, so the property check cannot try it.
+    Not a finding: the rules and the generated client go on."""
 
 
 _CANNOT_DRAW = (
