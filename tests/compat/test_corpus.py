@@ -2,9 +2,14 @@
 should get, the reason, and often where the finding must point and what must decide it.
 
 Each file names a base (the kit's own contract, or a spec in `corpus/bases/`) and lists pairs
-as JSON Patch operations on it. The whole check runs on each pair: rules, property check
-and, where they leave a change undecided, a client generated from the base spec (with the
-kit's templates and runtime for pairs on the kit's contract, the generator alone otherwise).
+as JSON Patch operations on it (`old`, `new`), or as edits of its text (`old_edits`,
+`new_edits`: [from, to] replacements, for what only the text can say: a status written as a
+bare `200:`, a `$ref` with siblings, another OpenAPI version). Edited text is read through the
+kit's loader, as compat reads a file, and so are the corpus files themselves (YAML 1.2: `on:`
+is the word "on"). The whole check runs on each pair: rules, property check and, where they
+leave a change undecided, a client generated from the base spec (with the kit's templates and
+runtime for pairs on the kit's contract, the generator alone otherwise). `says` is text that
+one finding's message must hold.
 """
 
 from __future__ import annotations
@@ -15,18 +20,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from attrs import frozen
 
 from spike_kit.compat.model import Change, Severity
 from spike_kit.compat.report import in_words
 from spike_kit.compat.settle import ClientMode, assess
 from spike_kit.layout import RepoLayout
-from spike_kit.spec import load_spec
+from spike_kit.spec import load_bytes
+from spike_kit.spec.yaml12 import read
 from spike_kit.spec_lines import split_pointer
 
 CORPUS = Path(__file__).parent / "corpus"
 VERDICTS = {severity.value: severity for severity in Severity}
+EDITS = ("old_edits", "new_edits")
 
 
 @frozen
@@ -39,8 +45,11 @@ class Pair:
     pointer: str | None
     decided_by: str | None
     words: str | None
+    says: str | None
     old: list[dict[str, Any]]
     new: list[dict[str, Any]]
+    old_edits: list[tuple[str, str]]
+    new_edits: list[tuple[str, str]]
 
     @property
     def id(self) -> str:
@@ -66,12 +75,20 @@ def _expand_all(node: Any, aliases: dict[str, str]) -> Any:
 def load_pairs() -> list[Pair]:
     pairs = []
     for path in sorted(CORPUS.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data, _, _, faults = read(path.read_bytes())
+        assert not faults, faults
         aliases = {key: str(value) for key, value in (data.get("aliases") or {}).items()}
         for _ in range(3):  # aliases may use aliases
             aliases = {key: _expand(value, aliases) for key, value in aliases.items()}
         for entry in data["pairs"]:
             operations = {k: _expand_all(entry.get(k) or [], aliases) for k in ("old", "new")}
+            edits = {
+                k: [
+                    (_expand(old, aliases), _expand(new, aliases))
+                    for old, new in entry.get(k) or []
+                ]
+                for k in EDITS
+            }
             pairs.append(
                 Pair(
                     file=path.name,
@@ -82,8 +99,11 @@ def load_pairs() -> list[Pair]:
                     pointer=_expand(entry["pointer"], aliases) if "pointer" in entry else None,
                     decided_by=entry.get("decided_by"),
                     words=entry.get("words"),
+                    says=entry.get("says"),
                     old=operations["old"],
                     new=operations["new"],
+                    old_edits=edits["old_edits"],
+                    new_edits=edits["new_edits"],
                 )
             )
     return pairs
@@ -124,10 +144,25 @@ def _apply(doc: dict[str, Any], operations: list[dict[str, Any]]) -> None:
 
 
 @cache
+def _base_text(name: str) -> str:
+    path = RepoLayout.find().spec if name == "kit" else CORPUS / name
+    return path.read_text(encoding="utf-8")
+
+
+@cache
+def _loaded(text: str) -> dict[str, Any]:
+    return load_bytes(text.encode("utf-8"), "corpus spec").document
+
+
 def _base(name: str) -> dict[str, Any]:
-    if name == "kit":
-        return load_spec(RepoLayout.find().spec)
-    return load_spec(CORPUS / name)
+    return _loaded(_base_text(name))
+
+
+def _edited(text: str, edits: list[tuple[str, str]], pair: Pair) -> str:
+    for old, new in edits:
+        assert old in text, f"{pair.id}: {old!r} is not in the text"
+        text = text.replace(old, new, 1)
+    return text
 
 
 PAIRS = load_pairs()
@@ -150,9 +185,12 @@ def _shown(changes: list[Change]) -> str:
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[pair.id for pair in PAIRS])
 def test_corpus_pair_gets_its_verdict(pair: Pair) -> None:
-    old = copy.deepcopy(_base(pair.base))
+    old_text = _edited(_base_text(pair.base), pair.old_edits, pair)
+    new_text = _edited(old_text, pair.new_edits, pair)
+    old = copy.deepcopy(_loaded(old_text))
     _apply(old, pair.old)
-    new = copy.deepcopy(old)
+    new = copy.deepcopy(_loaded(new_text))
+    _apply(new, pair.old)
     _apply(new, pair.new)
     kit = RepoLayout.find() if pair.base == "kit" else None
     changes, notes = assess(old, new, max_examples=60, kit=kit, client=ClientMode.AUTO)
@@ -166,6 +204,8 @@ def test_corpus_pair_gets_its_verdict(pair: Pair) -> None:
             assert pair.decided_by in {change.basis.value for change in at}, shown
     if pair.words is not None:
         assert pair.words in {in_words(change) for change in changes}, shown
+    if pair.says is not None:
+        assert any(pair.says in change.message for change in changes), shown
 
 
 def test_corpus_is_large_and_mixed() -> None:

@@ -96,3 +96,56 @@ def test_integer_format_narrowed_is_shown_by_an_example(spec_copy: Spec) -> None
     example = findings[0].example
     assert isinstance(example, dict)
     assert example["application_id"] >= 2**31
+
+
+def _filters(schema: Spec, style: str = "deepObject") -> Spec:
+    return {"name": "filters", "in": "query", "style": style, "explode": True, "schema": schema}
+
+
+def _with_filters(spec: Spec, schema: Spec, style: str = "deepObject") -> Spec:
+    raw = copy.deepcopy(spec)
+    operation = raw["paths"]["/providers/{provider_slug}/integration/init_url"]["get"]
+    operation["parameters"].append(_filters(schema, style))
+    expanded: Spec = dereference(raw, raw)
+    return expanded
+
+
+LIMIT = {"type": "object", "properties": {"limit": {"type": "integer"}}}
+
+
+def test_object_parameter_fields_carry_over_as_text(spec_copy: Spec) -> None:
+    """OpenAPI deepObject and exploded form: each field travels as text and is read by the new
+    field's type, so integer to number finds nothing; `{}` writes no key at all, so a server
+    reads no parameter (the check used to send it as the text "{}" and call it refused)."""
+    number = {"type": "object", "properties": {"limit": {"type": "number"}}}
+    for style in ("deepObject", "form"):
+        old = _with_filters(spec_copy, LIMIT, style)
+        assert check_examples(old, _with_filters(spec_copy, number, style), max_examples=50) == []
+
+
+def test_deep_object_fields_are_read_as_the_new_server_declares_them(spec_copy: Spec) -> None:
+    """`filters[limit]=-1` is text: a digits-only string pattern refuses it."""
+    old = _with_filters(spec_copy, LIMIT)
+    digits = {"type": "object", "properties": {"limit": {"type": "string", "pattern": "^[0-9]+$"}}}
+    (finding,) = check_examples(old, _with_filters(spec_copy, digits), max_examples=50)
+    assert finding.pointer.endswith("/get/parameters")
+    assert isinstance(finding.example, dict)
+    assert finding.example["query.filters"]["limit"] < 0
+
+
+def test_a_pattern_python_cannot_read_is_checked_as_ecma_262(spec_copy: Spec) -> None:
+    """`\\p{L}` compiles in jsonschema-rs (the kit's validators) but not in Python's `re`:
+    the check validates patterns the way the mock and the client do, and does not crash."""
+
+    def user_pattern(pattern: str) -> Spec:
+        raw = copy.deepcopy(spec_copy)
+        field = raw["components"]["schemas"]["HmacTokenRequest"]["properties"]
+        field["application_user_id"]["pattern"] = pattern
+        expanded: Spec = dereference(raw, raw)
+        return expanded
+
+    old, new = user_pattern(r"^[\p{L}0-9]+$"), user_pattern(r"^[\p{Ll}0-9]+$")
+    (finding,) = check_examples(old, new, max_examples=50)
+    user_id = finding.example["application_user_id"]  # type: ignore[index]
+    assert any(char.isupper() for char in user_id)
+    assert check_examples(old, old, max_examples=10) == []

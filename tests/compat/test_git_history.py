@@ -11,6 +11,7 @@ import pytest
 
 from spike_kit.compat.cli import compare, main
 from spike_kit.layout import RepoLayout
+from spike_kit.spec import SpecError
 
 KIT = RepoLayout.find()
 
@@ -162,3 +163,44 @@ def test_base_without_a_spec_has_nothing_to_compare(repo: RepoLayout) -> None:
     outcome = compare("empty", layout=repo, max_examples=20)
     assert outcome.passed
     assert "no spec at empty" in outcome.notes[0]
+
+
+DUPLICATE = (
+    "            maxLength: 2048\n          example: session-42",
+    "            maxLength: 2048\n            maxLength: 10\n          example: session-42",
+)
+
+
+def test_a_base_revision_that_does_not_load_is_named_with_its_faults(
+    repo: RepoLayout, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`release -- bump` calls `compare(ref, layout=..., version_rule=False)` and reports a
+    `SpecError`: the base at its revision, the fault at its line, and no verdict."""
+    text = repo.spec.read_text()
+    _edit(repo, *DUPLICATE)
+    _commit(repo.root, "a key written twice")
+    line = repo.spec.read_text().splitlines().index("            maxLength: 10") + 1
+    repo.spec.write_text(text)
+    with pytest.raises(SpecError) as raised:
+        compare("HEAD", layout=repo, version_rule=False)
+    said = str(raised.value)
+    assert said.startswith("the base spec does not load: openapi/spike.yaml at revision HEAD (")
+    assert f'openapi/spike.yaml:{line}:13: key "maxLength" appears twice' in said
+    monkeypatch.chdir(repo.root)
+    assert main(["--base", "HEAD"]) == 2
+    assert "the base spec does not load" in capsys.readouterr().err
+
+
+def test_a_working_tree_that_does_not_load_is_the_head(
+    repo: RepoLayout, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(
+        repo, "type: string\n            minLength: 1\n            maxLength: 2048", "type: strin"
+    )
+    monkeypatch.chdir(repo.root)
+    assert main(["--base", "HEAD", "--format", "github"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(
+        "compat: the head spec does not load: openapi/spike.yaml in the working tree, 1 fault:"
+    )
+    assert "::error file=openapi/spike.yaml,line=" in captured.out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spike_kit.compat.normalize import normalize, normalize_schema
+from spike_kit.compat.normalize import comparable, normalize, normalize_schema
 
 
 def _30(schema: dict[str, Any]) -> Any:
@@ -93,3 +93,70 @@ def test_documents_keep_examples_and_extensions_as_data() -> None:
     get = result["paths"]["/a"]["get"]
     assert get["parameters"][0]["schema"] == {"type": ["integer", "null"]}
     assert get["x-data"] == {"nullable": True}
+
+
+def _31(schema: dict[str, Any]) -> Any:
+    return normalize_schema(schema, openapi30=False)
+
+
+def test_all_of_bounds_types_and_enums_combine_to_what_both_allow() -> None:
+    merged = _31(
+        {
+            "allOf": [
+                {"type": "string", "minLength": 1, "maxLength": 64, "enum": ["a", "b", "c"]},
+                {"type": ["string", "null"], "maxLength": 32, "enum": ["b", "c", "d"]},
+            ]
+        }
+    )
+    assert merged == {"type": "string", "minLength": 1, "maxLength": 32, "enum": ["b", "c"]}
+    assert _31({"allOf": [{"type": "number"}, {"type": "integer"}]}) == {"type": "integer"}
+
+
+def test_an_all_of_that_one_schema_cannot_say_stays() -> None:
+    two_patterns = {"allOf": [{"pattern": "^a"}, {"pattern": "b$"}]}
+    assert _31(two_patterns) == two_patterns
+    closed = {
+        "allOf": [
+            {"properties": {"a": {"type": "string"}}, "additionalProperties": False},
+            {"properties": {"b": {"type": "string"}}},
+        ]
+    }
+    assert _31(closed) == closed  # the first branch refuses `b`; merged, it would not
+
+
+def test_ref_siblings_apply_beside_the_target_in_either_version() -> None:
+    """OpenAPI 3.1: keywords beside a schema `$ref` apply together with it (as `allOf`)."""
+    for version in ("3.1.0", "3.0.3"):
+        doc = {
+            "openapi": version,
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {
+                "schemas": {
+                    "Slug": {"type": "string", "maxLength": 64},
+                    "Short": {"$ref": "#/components/schemas/Slug", "maxLength": 32},
+                    "Loose": {"$ref": "#/components/schemas/Slug", "maxLength": 128},
+                    "Noted": {"$ref": "#/components/schemas/Slug", "description": "A slug."},
+                }
+            },
+        }
+        schemas = comparable(doc)["components"]["schemas"]
+        assert schemas["Short"] == {"type": "string", "maxLength": 32}
+        assert schemas["Loose"] == {"type": "string", "maxLength": 64}
+        assert schemas["Noted"] == {"type": "string", "maxLength": 64, "description": "A slug."}
+
+
+def test_openapi_30_nullable_beside_a_ref_adds_null() -> None:
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "MaybePet": {"$ref": "#/components/schemas/Pet", "nullable": True},
+            }
+        },
+    }
+    maybe = comparable(doc)["components"]["schemas"]["MaybePet"]
+    assert maybe == {"type": ["object", "null"], "properties": {"name": {"type": "string"}}}

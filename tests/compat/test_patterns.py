@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from spike_kit.compat.patterns import as_full_match, includes
+from spike_kit.compat.patterns import as_full_match, ecma_search, includes
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,25 @@ def test_search_semantics() -> None:
     assert as_full_match("^ab$") == "(?:ab)"
     assert as_full_match("ab") == r"[\s\S]*(?:ab)[\s\S]*"
     assert as_full_match(r"^a\$") == r"(?:a\$)[\s\S]*"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"^\p{L}+$", r"^(?<word>[a-z]+)$", r"^\u{1F600}$", r"^\cA$", r"(?<=x)y"],
+)
+def test_a_pattern_only_ecma_262_reads_is_left_undecided_not_a_crash(pattern: str) -> None:
+    """The loader lets through what jsonschema-rs compiles; interegular follows Python's `re`,
+    so these go on to the property check and the generated client."""
+    for narrow, wide in ((pattern, "^[a-z]+$"), ("^[a-z]+$", pattern)):
+        answer = includes(narrow, wide)
+        assert not answer.decided
+        assert answer.why
+
+
+def test_matching_is_asked_in_ecma_262_terms() -> None:
+    """ECMA-262's `\\d` is ASCII, Python's is any Unicode digit; `\\p{L}` is ECMA only."""
+    assert ecma_search(r"^\d$", "7")
+    assert not ecma_search(r"^\d$", "\u0663")  # ARABIC-INDIC DIGIT THREE
+    assert re.search(r"^\d$", "\u0663")
+    assert ecma_search(r"^\p{L}+$", "Élan")
+    assert not ecma_search(r"^\p{L}+$", "R2")

@@ -5,8 +5,10 @@ a base revision and applies the client's version rule. On its own (`--base FILE 
 from any directory, on any OpenAPI 3.0 or 3.1 spec), it reports and fails on what
 `--fail-on` names, with the version rule only when `--version-rule CONFIG` asks for it.
 
-Exit status: 0 when nothing fails, 1 when the version rule or `--fail-on` fails, 2 when the
-specs cannot be read.
+Exit status: 0 when nothing fails, 1 when the version rule or `--fail-on` fails, 2 when a
+spec cannot be used (it does not load: the message says which side, base or head, and where,
+file:line:column) or another input is missing or wrong (no such revision, a version that is
+not semantic).
 """
 
 from __future__ import annotations
@@ -20,31 +22,29 @@ from attrs import frozen
 
 from spike_kit.compat.examples import DEFAULT_EXAMPLES
 from spike_kit.compat.model import Change, Severity
-from spike_kit.compat.report import FORMATS, Outcome, as_json, changelog_summary, render
-from spike_kit.compat.settle import ClientMode, assess
+from spike_kit.compat.report import (
+    FORMATS,
+    Outcome,
+    as_json,
+    changelog_summary,
+    render,
+    render_unusable,
+)
+from spike_kit.compat.settle import ClientMode, Unexpandable, assess
 from spike_kit.compat.sources import (
     SourceError,
     SpecSource,
+    UnusableSpec,
     from_file,
     resolve_base,
     version_from_config,
     working_tree,
 )
 from spike_kit.compat.versions import Version, VersionError, version_problems
-from spike_kit.gate.github import Annotation
 from spike_kit.layout import CONFIG_IN_REPO, RepoLayout, RepositoryNotFoundError
-from spike_kit.spec import SpecError, SpecLoadError
+from spike_kit.spec import SpecError
 
 FAIL_ON = ("breaking", "compatible")
-
-
-class UnloadableSideError(SourceError):
-    """One side of the comparison does not load: which side, and the loader's faults."""
-
-    def __init__(self, side: str, error: SpecLoadError) -> None:
-        self.side = side
-        self.error = error
-        super().__init__(f"the {side} does not load, so nothing was compared:\n{error}")
 
 
 @frozen
@@ -77,32 +77,34 @@ def compare(
 
     `version_rule=True` means the default: the kit's rule in a checkout without `head`, none
     when comparing files.
+
+    Raises only what a caller can report: `UnusableSpec` (a `SpecError`: a side does not
+    load, with its faults), `SourceError` (no such file or revision, no git), `VersionError`
+    (a client version that is not semantic) and `RepositoryNotFoundError` (no checkout and
+    no `head`).
     """
     standalone = head is not None
     layout = layout or (_checkout_or_none() if standalone else RepoLayout.find())
     rule = _rule(version_rule, standalone, layout)
     config_path = _config_in_repo(rule, layout)
-    try:
-        new = from_file(head) if head is not None else working_tree(layout)  # type: ignore[arg-type]
-    except SpecLoadError as exc:
-        raise UnloadableSideError("new spec (head)", exc) from None
-    try:
-        old = resolve_base(layout, base, config_path)
-    except SpecLoadError as exc:
-        raise UnloadableSideError("old spec (base)", exc) from None
+    old, new = _both_sides(layout, base, head, config_path)
     if old is None or old.spec is None:
         where = "no base revision (no git history)" if old is None else f"no spec at {old.label}"
         return Outcome(
             old.label if old else "-", new.label, (), (), (f"{where}: nothing to compare",)
         )
     assert new.spec is not None
-    changes, notes = assess(
-        old.spec,
-        new.spec,
-        max_examples=max_examples,
-        kit=None if standalone else layout,
-        client=client,
-    )
+    try:
+        changes, notes = assess(
+            old.spec,
+            new.spec,
+            max_examples=max_examples,
+            kit=None if standalone else layout,
+            client=client,
+        )
+    except Unexpandable as exc:
+        side = old if exc.side == "base" else new
+        raise side.unusable(exc.reason, exc.ref) from None
     worded = tuple(changes)
     problems: list[str] = []
     if rule is not None:
@@ -120,8 +122,23 @@ def compare(
         tuple(notes),
         failures=failures,
         head_file=_relative(head_file),
-        head_text=head_file.read_text(encoding="utf-8") if head_file else None,
+        head_lines=new.lines,
     )
+
+
+def _both_sides(
+    layout: RepoLayout | None, base: str | None, head: Path | None, config_path: str
+) -> tuple[SpecSource | None, SpecSource]:
+    """Both specs, loaded; when both do not load, the error names the faults of each."""
+    try:
+        new = from_file(head) if head is not None else working_tree(layout)  # type: ignore[arg-type]
+    except UnusableSpec as head_error:
+        try:
+            resolve_base(layout, base, config_path)
+        except UnusableSpec as base_error:
+            raise base_error.joined(head_error) from None
+        raise
+    return resolve_base(layout, base, config_path), new
 
 
 def _rule(
@@ -260,16 +277,11 @@ def main(argv: list[str] | None = None, prog: str = "compat") -> int:
             file=sys.stderr,
         )
         return 2
-    except UnloadableSideError as exc:
+    except UnusableSpec as exc:
         print(f"compat: {exc}", file=sys.stderr)
-        if args.format == "github":
-            for fault in exc.error.faults:
-                title = f"compat: the {exc.side} does not load"
-                print(
-                    Annotation(
-                        "error", fault.message, exc.error.file, fault.line, fault.column, title
-                    ).command()
-                )
+        if args.format in ("github", "json", "markdown"):
+            print(render_unusable(exc, args.format))
+        _write_json(args.json, render_unusable(exc, "json"))
         return 2
     except (SpecError, SourceError, VersionError) as exc:
         print(f"compat: {exc}", file=sys.stderr)
@@ -278,7 +290,20 @@ def main(argv: list[str] | None = None, prog: str = "compat") -> int:
     if args.changelog and outcome.changes and args.format in ("text", "markdown"):
         print("\nChangelog summary (paste under ## [Unreleased]):\n")
         print(changelog_summary(outcome.changes))
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(as_json(outcome) + "\n", encoding="utf-8")
+    if not _write_json(args.json, as_json(outcome)):
+        return 2
     return 0 if outcome.passed else 1
+
+
+def _write_json(path: Path | None, report: str) -> bool:
+    """Write the JSON report where `--json` asks (the gate reads it, also when a side does not
+    load); False, and a sentence, when it cannot be written."""
+    if path is None:
+        return True
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(report + "\n", encoding="utf-8")
+    except OSError as exc:
+        print(f"compat: cannot write --json {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True

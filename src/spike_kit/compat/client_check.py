@@ -29,8 +29,10 @@ from attrs import frozen
 from spike_kit.codegen.media import client_sends, read_as, simplified
 from spike_kit.compat.examples import (
     Part,
+    Unchecked,
     draws,
     media_schemas,
+    parameter_key,
     parameters_schema,
     parts,
     validity,
@@ -38,6 +40,7 @@ from spike_kit.compat.examples import (
 from spike_kit.compat.model import join
 from spike_kit.compat.operations import path_shape
 from spike_kit.compat.schemas import Direction
+from spike_kit.compat.wire import ABSENT, Encoding, receive
 from spike_kit.layout import RepoLayout
 from spike_kit.spec import escape_token, iter_operations
 from spike_kit.spec_lines import split_pointer
@@ -106,7 +109,10 @@ def judge(
         fault = result.get("fault")
         if "request" in result:
             operation = operations[_operation_pointer(pointer)]
-            fault = _request_fault(result["request"], operation, params)
+            try:
+                fault = _request_fault(result["request"], operation, params)
+            except Unchecked:
+                continue  # the new schema cannot be read by the validator: no verdict
         elif "skipped" in result:
             continue
         previous = verdicts.get(pointer, ClientVerdict(pointer, 0))
@@ -270,32 +276,46 @@ def _path_values(template: str, path: str) -> dict[str, str] | None:
 def _request_fault(
     request: dict[str, Any], operation: _Operation, params: dict[str, Part]
 ) -> str | None:
-    """What the new spec refuses in a request the base client built, or None."""
+    """What the new spec refuses in a request the base client built, or None: its path,
+    query, headers and cookies read the way a server declaring the new parameters reads them
+    (`wire.receive`); a query parameter no new definition claims is sent all the same."""
     path_values = _path_values(operation.new_path, request["path"])
     if path_values is None:
         return f"the base client calls {request['path']}, which the new path does not match"
-    values: dict[str, Any] = {f"path.{k}": v for k, v in path_values.items()}
-    for key, value in request["query"]:
-        name = f"query.{key}"
-        previous = values.get(name)
-        if previous is None:
-            values[name] = value
-        else:
-            values[name] = [*(previous if isinstance(previous, list) else [previous]), value]
-    declared = {
-        str(p.get("name")).lower(): str(p.get("name"))
-        for op in (operation.old, operation.new)
-        for p in op.get("parameters") or []
-        if p.get("in") == "header"
+    on_the_wire = {
+        "path": list(path_values.items()),
+        "query": [(key, value) for key, value in request["query"]],
+        "header": list(request["headers"].items()),
+        "cookie": _cookies(request["headers"].get("cookie", "")),
     }
-    for name, value in request["headers"].items():
-        if name in declared:
-            values[f"header.{declared[name]}"] = value
+    values: dict[str, Any] = {}
+    claimed: set[str] = set()
+    for parameter in operation.new.get("parameters") or []:
+        encoding = Encoding.of(parameter)
+        pairs = on_the_wire.get(encoding.location, [])
+        if encoding.location == "header":
+            pairs = [(encoding.name, text) for key, text in pairs if key == encoding.name.lower()]
+        read = receive(pairs, encoding)
+        if read is not ABSENT:
+            values[parameter_key(parameter)] = read
+        if encoding.location == "query":
+            claimed |= {key for key, _ in pairs if encoding.claims(key)}
+    for key, text in on_the_wire["query"]:
+        if key not in claimed:
+            values.setdefault(f"query.{key}", text)
     part = params["/".join([*_pointer_tokens(operation), "parameters"])]
-    carried = part.carry(values)
-    if not validity(part.checked_by)(carried):
-        return f"the new spec refuses the parameters {json.dumps(carried, sort_keys=True)}"
+    if not validity(part.checked_by)(values):
+        return f"the new spec refuses the parameters {json.dumps(values, sort_keys=True)}"
     return _body_fault(request, operation.new.get("requestBody"))
+
+
+def _cookies(header: str) -> list[tuple[str, str]]:
+    found = []
+    for part in header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name:
+            found.append((name, value))
+    return found
 
 
 def _pointer_tokens(operation: _Operation) -> list[str]:

@@ -13,47 +13,27 @@ from collections.abc import Iterator
 from typing import Any
 
 from spike_kit.codegen.contract_table import REDIRECT_BACK_KEY
-from spike_kit.codegen.media import client_reads, client_sends
-from spike_kit.compat.model import Change, Kind, Severity, first_difference, join
+from spike_kit.codegen.media import client_reads, client_sends, simplified
+from spike_kit.compat.document_fields import (
+    document_changes,
+    operation_changes,
+    response_description,
+)
+from spike_kit.compat.model import Change, Kind, Severity, join
 from spike_kit.compat.redirect_back import redirect_back_changes
 from spike_kit.compat.schemas import Direction, compare_schemas, strip_annotations
-from spike_kit.spec import dereference, iter_operations
-from spike_kit.spec_lines import split_pointer
+from spike_kit.compat.wire import Encoding
+from spike_kit.spec import dereference, is_extension, iter_operations
 from spike_kit.statuses import covering_key
 
 Operation = dict[str, Any]
-
-
-OPENAPI_FIELDS = frozenset(
-    {"openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks", "components",
-     "security", "tags", "externalDocs"}
-)  # fmt: skip
-"""The top-level fields OpenAPI defines; anything else no client, generator or server reads."""
-OPERATION_FIELDS = frozenset(
-    {"tags", "summary", "description", "externalDocs", "operationId", "parameters",
-     "requestBody", "responses", "callbacks", "deprecated", "security", "servers"}
-)  # fmt: skip
 
 
 def diff_specs(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Change]:
     """Every difference, judged for a client generated from `old_doc`."""
     if old_doc == new_doc:
         return []
-    changes = list(_outside_openapi(old_doc, new_doc))
-    if old_doc.get("openapi") != new_doc.get("openapi"):
-        changes.append(
-            Change(
-                Severity.DOCUMENTATION,
-                "/openapi",
-                f"OpenAPI {old_doc.get('openapi')} -> {new_doc.get('openapi')}: both are "
-                "compared in 3.1 terms, so only what they say about the contract counts",
-            )
-        )
-    old_doc = {**_openapi_only(old_doc), "openapi": None}
-    new_doc = {**_openapi_only(new_doc), "openapi": None}
-    if old_doc == new_doc:
-        return changes
-    changes.extend(_servers(old_doc, new_doc))
+    changes = list(_servers(old_doc, new_doc))
     changes.extend(_models(old_doc, new_doc))
     old_ops = _operations(old_doc)
     new_ops = _operations(new_doc)
@@ -84,52 +64,8 @@ def diff_specs(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Change]
             )
         else:
             changes.extend(_operation(old_doc, new_doc, old_ops[key], new_ops[key]))
-    if not changes and strip_annotations(old_doc) == strip_annotations(new_doc):
-        where = first_difference(old_doc, new_doc, "")
-        changes.append(Change(Severity.DOCUMENTATION, where, _text_change(new_doc, where)))
-    elif not changes:
-        changes.append(
-            Change(
-                Severity.COMPATIBLE,
-                first_difference(old_doc, new_doc, ""),
-                "spec changed where no client rule looks",
-            )
-        )
+    changes.extend(document_changes(old_doc, new_doc, rules_found=bool(changes)))
     return changes
-
-
-def _openapi_only(doc: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in doc.items() if key in OPENAPI_FIELDS}
-
-
-def _outside_openapi(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Iterator[Change]:
-    """Top-level fields OpenAPI does not define: an extension (`x-`) is text for tools; any
-    other is no contract at all (the spec validators refuse it), never a version bump."""
-    for key in sorted((set(old_doc) | set(new_doc)) - OPENAPI_FIELDS):
-        if old_doc.get(key) == new_doc.get(key):
-            continue
-        what = (
-            f"extension `{key}` changed"
-            if key.startswith("x-")
-            else f"top-level field `{key}` changed, which OpenAPI does not define: no client "
-            "reads it (the spec validators refuse it)"
-        )
-        yield Change(Severity.DOCUMENTATION, join("", key), what)
-
-
-def _text_change(new_doc: dict[str, Any], where: str) -> str:
-    """What a text-only difference is, in words; a required description removed is said so."""
-    tokens = split_pointer(where)
-    if tokens[-1:] == ["description"] and "responses" in tokens[:-1]:
-        node: Any = new_doc
-        for token in tokens[:-1]:
-            node = node.get(token) if isinstance(node, dict) else None
-        if isinstance(node, dict) and "description" not in node:
-            return (
-                "response description removed: clients are unaffected, but OpenAPI requires "
-                "one, so the spec validators refuse this spec"
-            )
-    return "text changed"
 
 
 def path_shape(path: str) -> str:
@@ -218,27 +154,7 @@ def _operation(
     yield from _request_body(old.get("requestBody"), new.get("requestBody"), at)
     yield from _responses(old.get("responses") or {}, new.get("responses") or {}, at)
     yield from redirect_back_changes(old, new, at)
-    old_text, new_text = _own_fields(old), _own_fields(new)
-    if new.get("deprecated") and not old.get("deprecated"):
-        yield Change(
-            Severity.DOCUMENTATION,
-            join(at, "deprecated"),
-            "operation deprecated",
-            kind=Kind.DEPRECATED,
-            summary="deprecated",
-        )
-    elif old_text != new_text:
-        where = first_difference(old_text, new_text, at)
-        field = split_pointer(where)[len(split_pointer(at)) :][:1]
-        unknown = field and field[0] not in OPERATION_FIELDS and not field[0].startswith("x-")
-        yield Change(
-            Severity.DOCUMENTATION,
-            where,
-            f"operation field `{field[0]}` changed, which OpenAPI does not define: clients "
-            "ignore it (the spec validators refuse it)"
-            if unknown
-            else "operation text changed",
-        )
+    yield from operation_changes(_own_fields(old), _own_fields(new), at)
 
 
 def _module_tag(operation: Operation) -> str:
@@ -373,21 +289,91 @@ def _parameters(old: Operation, new: Operation, at: str) -> Iterator[Change]:
                 kind=Kind.DEPRECATED,
                 summary="deprecated",
             )
-        for keyword in ("style", "explode", "allowEmptyValue"):
-            if before.get(keyword) != parameter.get(keyword):
-                yield Change(
-                    Severity.BREAKING,
-                    join(pointer, keyword),
-                    f"{label}: {keyword} {before.get(keyword)!r} -> {parameter.get(keyword)!r}"
-                    " changes how it is sent",
-                )
-        yield from compare_schemas(
-            before.get("schema"),
-            parameter.get("schema"),
-            join(pointer, "schema"),
-            Direction.REQUEST,
-            on_the_wire=True,
+        yield from _encoding(before, parameter, pointer, label)
+        yield from _allow_empty(before, parameter, pointer, label)
+        yield from _parameter_schema(before, parameter, pointer, Direction.REQUEST)
+
+
+def _encoding(
+    before: dict[str, Any], after: dict[str, Any], pointer: str, label: str
+) -> Iterator[Change]:
+    """How the parameter is written: as text laid out by `style`/`explode` (OpenAPI's
+    defaults filled in, so writing a default out changes nothing), or as a media type."""
+    old, new = Encoding.of(before), Encoding.of(after)
+    if (old.media is None) != (new.media is None) or (
+        old.media is not None and simplified(old.media) != simplified(str(new.media))
+    ):
+        shown = [f"`{e.media}` text" if e.media else "a schema's text" for e in (old, new)]
+        yield Change(
+            Severity.BREAKING,
+            join(pointer, "content" if new.media else "schema"),
+            f"{label}: sent as {shown[0]} -> {shown[1]}: old clients send it the old way",
+            summary=f"is now sent as {shown[1]}",
         )
+        return
+    if old.media is not None:
+        return
+    for keyword, was, now in (
+        ("style", old.style, new.style),
+        ("explode", old.explode, new.explode),
+    ):
+        where = join(pointer, keyword)
+        if was == now:
+            if before.get(keyword) != after.get(keyword):
+                yield Change(
+                    Severity.DOCUMENTATION,
+                    where,
+                    f"{label}: {keyword} {was!r} written out or left to its default; "
+                    "it is sent the same way",
+                )
+        elif old.layout_matters() or new.layout_matters():
+            yield Change(
+                Severity.BREAKING,
+                where,
+                f"{label}: {keyword} {was!r} -> {now!r} changes how it is sent",
+            )
+        else:
+            yield Change(
+                Severity.COMPATIBLE,
+                where,
+                f"{label}: {keyword} {was!r} -> {now!r}; a single value is written the same way",
+            )
+
+
+def _allow_empty(
+    before: dict[str, Any], after: dict[str, Any], pointer: str, label: str
+) -> Iterator[Change]:
+    was, now = bool(before.get("allowEmptyValue")), bool(after.get("allowEmptyValue"))
+    if was and not now:
+        yield Change(
+            Severity.BREAKING,
+            join(pointer, "allowEmptyValue"),
+            f"{label}: empty values no longer allowed; old clients may send one",
+            summary="no longer takes an empty value",
+        )
+    elif now and not was:
+        yield Change(
+            Severity.COMPATIBLE,
+            join(pointer, "allowEmptyValue"),
+            f"{label}: empty values now allowed",
+            summary="now takes an empty value",
+        )
+
+
+def _parameter_schema(
+    before: dict[str, Any], after: dict[str, Any], pointer: str, direction: Direction
+) -> Iterator[Change]:
+    """A parameter's (or header's) schema: as text on the wire, or, for one with `content`,
+    as the value its media type carries (JSON text holds JSON types: no text leniency)."""
+    old, new = Encoding.of(before), Encoding.of(after)
+    where = join(pointer, "content", new.media, "schema") if new.media else join(pointer, "schema")
+    yield from compare_schemas(
+        old.schema,
+        new.schema,
+        where,
+        direction,
+        on_the_wire=new.media is None,
+    )
 
 
 def _request_body(old: Any, new: Any, at: str) -> Iterator[Change]:
@@ -491,6 +477,8 @@ def is_success(status: str) -> bool:
 
 
 def _responses(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Change]:
+    old = {status: response for status, response in old.items() if not is_extension(status)}
+    new = {status: response for status, response in new.items() if not is_extension(status)}
     for status in sorted(set(old) | set(new)):
         where = join(at, "responses", status)
         if status not in new:
@@ -535,6 +523,7 @@ def _responses(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Ch
 
 
 def _response(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Change]:
+    yield from response_description(old, new, at)
     yield from _response_content(old.get("content") or {}, new.get("content") or {}, at)
     old_headers = {name.lower(): value for name, value in (old.get("headers") or {}).items()}
     new_headers = {name.lower(): value for name, value in (new.get("headers") or {}).items()}
@@ -557,12 +546,11 @@ def _response(old: dict[str, Any], new: dict[str, Any], at: str) -> Iterator[Cha
                 summary=f"new header `{name}`",
             )
         else:
-            yield from compare_schemas(
-                old_headers[name].get("schema"),
-                new_headers[name].get("schema"),
-                join(where, "schema"),
+            yield from _parameter_schema(
+                {"in": "header", **old_headers[name]},
+                {"in": "header", **new_headers[name]},
+                where,
                 Direction.RESPONSE,
-                on_the_wire=True,
             )
 
 

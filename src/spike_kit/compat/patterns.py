@@ -9,7 +9,13 @@ gives the shortest string that shows a break.
 
 interegular refuses what no finite-state machine can express (back-references, word
 boundaries, look-behind) and anchors in the middle of a pattern; those come back undecided,
-and the property check and the generated client decide.
+and the property check and the generated client decide. So does a pattern that ECMA-262 (the
+dialect of the spec, and of the kit's validators) reads but Python's `re` does not (`\\p{L}`,
+`(?<name>...)`, `\\u{...}`): interegular speaks Python's syntax.
+
+Whether a string matches a pattern is always asked in ECMA-262 terms (`ecma_search`, with
+jsonschema-rs, the validator of the mock and the client), never with Python's `re`: the two
+disagree on `\\d`, `\\w`, `$` and on what they can read at all.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 import interegular
+import jsonschema_rs
 from attrs import frozen
 
 ANY = r"[\s\S]*"
@@ -80,6 +87,29 @@ def _machine(pattern: str) -> interegular.FSM:
     return interegular.parse_pattern(as_full_match(pattern)).to_fsm()
 
 
+@lru_cache(maxsize=1024)
+def _ecma(pattern: str) -> jsonschema_rs.Validator:
+    return jsonschema_rs.Draft202012Validator({"pattern": pattern})
+
+
+def ecma_search(pattern: str, text: str) -> bool:
+    """Whether `text` matches `pattern` anywhere, as JSON Schema and ECMA-262 read it (the
+    loader has made sure every pattern of a spec compiles)."""
+    return bool(_ecma(pattern).is_valid(text))
+
+
+_UNREADABLE = (
+    interegular.Unsupported,
+    interegular.InvalidSyntax,
+    re.error,
+    ValueError,
+    KeyError,
+    IndexError,
+    RecursionError,
+)
+"""What interegular raises on a pattern it cannot read (its parser follows Python's `re`)."""
+
+
 @lru_cache(maxsize=256)
 def includes(narrow: str, wide: str) -> Inclusion:
     """Whether every string that matches `narrow` (as JSON Schema reads it) matches `wide`."""
@@ -88,9 +118,10 @@ def includes(narrow: str, wide: str) -> Inclusion:
         if small.issubset(large):  # type: ignore[no-untyped-call]
             return Inclusion(decided=True, included=True)
         difference = small.difference(large)  # type: ignore[no-untyped-call]
-    except (interegular.Unsupported, interegular.InvalidSyntax, ValueError, KeyError) as exc:
+        witness = _witness(difference, narrow, wide)
+    except _UNREADABLE as exc:
         return Inclusion(decided=False, why=f"not a regular pattern interegular reads ({exc})")
-    return Inclusion(decided=True, included=False, witness=_witness(difference, narrow, wide))
+    return Inclusion(decided=True, included=False, witness=witness)
 
 
 _OTHERS = ("\u00e9", "\u4e2d", "~", "#", " ", "\x00")
@@ -118,7 +149,7 @@ def _witness(machine: interegular.FSM, narrow: str, wide: str) -> str | None:
                 state, char = came_from[state]
                 text.append(char)
             word = "".join(reversed(text))
-            return word if re.search(narrow, word) and not re.search(wide, word) else None
+            return word if ecma_search(narrow, word) and not ecma_search(wide, word) else None
         for transition, target in machine.map.get(state, {}).items():
             if target not in seen and transition in symbols:
                 seen.add(target)

@@ -11,8 +11,9 @@ from pathlib import Path
 from attrs import frozen
 
 from spike_kit.compat.model import Change, Kind, Severity
+from spike_kit.compat.sources import UnusableSpec
 from spike_kit.gate.github import Annotation
-from spike_kit.spec_lines import SpecLines, SpecLinesError
+from spike_kit.spec_lines import Location, SpecLines, SpecLinesError
 
 _EXAMPLE_LIMIT = 300
 FORMATS = ("text", "json", "markdown", "github")
@@ -30,8 +31,8 @@ class Outcome:
     failures: tuple[str, ...] = ()
     """Why `--fail-on` fails the run (beside the version rule)."""
     head_file: Path | None = None
-    head_text: str | None = None
-    """The new spec's text, for line numbers."""
+    head_lines: SpecLines | None = None
+    """Where each part of the new spec is in its text, for line numbers."""
 
     @property
     def breaking(self) -> tuple[Change, ...]:
@@ -117,17 +118,17 @@ def _unique(changes: Iterable[Change]) -> list[str]:
     return list(seen)
 
 
-def _locator(outcome: Outcome) -> SpecLines | None:
-    if outcome.head_text is None:
+def _place(lines: SpecLines | None, pointer: str) -> Location | None:
+    if lines is None:
         return None
     try:
-        return SpecLines(outcome.head_text)
+        return lines.locate(pointer)
     except SpecLinesError:
         return None
 
 
 def as_json(outcome: Outcome) -> str:
-    lines = _locator(outcome)
+    lines = outcome.head_lines
     changes = []
     for change in outcome.changes:
         entry: dict[str, object] = {
@@ -139,8 +140,8 @@ def as_json(outcome: Outcome) -> str:
             "kind": change.kind.value,
             "in_words": in_words(change),
         }
-        if lines is not None:
-            location = lines.locate(change.pointer)
+        location = _place(lines, change.pointer)
+        if location is not None:
             entry["line"], entry["column"] = location.line, location.column
         if change.example is not None:
             entry["example"] = change.example
@@ -187,13 +188,12 @@ def as_markdown(outcome: Outcome) -> str:
 
 def as_github(outcome: Outcome) -> str:
     """GitHub workflow commands: one annotation per contract change, at the spec's line."""
-    lines = _locator(outcome)
     where = str(outcome.head_file) if outcome.head_file is not None else None
     out = []
     for change in outcome.changes:
         if change.severity is Severity.DOCUMENTATION:
             continue
-        location = lines.locate(change.pointer) if lines is not None and where else None
+        location = _place(outcome.head_lines, change.pointer) if where else None
         out.append(
             Annotation(
                 "error" if change.breaking else "notice",
@@ -218,3 +218,44 @@ def render(outcome: Outcome, form: str) -> str:
     if form == "github":
         return as_github(outcome)
     return render_report(outcome)
+
+
+def render_unusable(error: UnusableSpec, form: str) -> str:
+    """What the check prints when a side does not load, in the format asked for: the
+    loader's faults at their lines, and which side they are on."""
+    if form == "json":
+        return json.dumps(
+            {
+                "passed": False,
+                "unusable": [side.as_json() for side in error.sides],
+                "failures": [error.headline],
+                "version_problems": [],
+                "notes": [],
+                "changes": [],
+                "changelog": None,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    if form == "github":
+        out = [
+            Annotation(
+                "error",
+                f"the {side.side} spec: {fault.message}",
+                file=side.file if side.in_file else None,
+                line=fault.line if side.in_file else None,
+                column=fault.column if side.in_file else None,
+                title=f"compat: the {side.side} spec does not load",
+            ).command()
+            for side in error.sides
+            for fault in side.faults
+        ]
+        return "\n".join([*out, f"compat FAILED: {error.headline}"])
+    if form == "markdown":
+        faults = "\n".join(
+            f"- the {side.side} spec: `{_cell(fault.render(side.file))}`"
+            for side in error.sides
+            for fault in side.faults
+        )
+        return f"### Contract compatibility: not run\n\n{_cell(error.headline)}\n\n{faults}"
+    return str(error)

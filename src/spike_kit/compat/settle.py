@@ -10,6 +10,7 @@ fault make the change compatible. Each verdict says which of them decided it (`B
 from __future__ import annotations
 
 import enum
+import re
 from typing import Any
 
 from attrs import evolve
@@ -17,11 +18,11 @@ from attrs import evolve
 from spike_kit.compat.client_check import ClientUnavailable, ClientVerdict, judge
 from spike_kit.compat.examples import DEFAULT_EXAMPLES, check_examples, part_of
 from spike_kit.compat.model import Basis, Change, Severity
-from spike_kit.compat.normalize import normalize
+from spike_kit.compat.normalize import comparable
 from spike_kit.compat.operations import diff_specs
 from spike_kit.compat.words import describe
 from spike_kit.layout import RepoLayout
-from spike_kit.spec import dereference
+from spike_kit.spec import SpecError
 
 
 class ClientMode(enum.Enum):
@@ -43,9 +44,11 @@ def assess(
     kit: RepoLayout | None = None,
     client: ClientMode = ClientMode.AUTO,
 ) -> tuple[list[Change], list[str]]:
-    """Every change between two specs as read from their files, settled and put in words."""
-    old_doc = normalize(dereference(old_raw, old_raw))
-    new_doc = normalize(dereference(new_raw, new_raw))
+    """Every change between two specs as read from their files, settled and put in words.
+
+    Raises `Unexpandable` when a side's `$ref`s cannot all be expanded."""
+    old_doc = _expanded(old_raw, "base")
+    new_doc = _expanded(new_raw, "head")
     changes, notes = settle(
         old_raw,
         old_doc,
@@ -60,6 +63,26 @@ def assess(
         operation, subject = describe(change.pointer, old_doc, new_doc)
         worded.append(evolve(change, operation=operation, subject=subject))
     return worded, notes
+
+
+class Unexpandable(SpecError):
+    """A side loaded, but a `$ref` the loader does not check (inside an example, a default or
+    an enum: data to the loader) cannot be expanded. `side` is "base" or "head"; `ref` the
+    reference, when the reason names one."""
+
+    def __init__(self, side: str, reason: str) -> None:
+        self.side = side
+        self.reason = reason
+        named = re.search(r"'([^']*)'", reason)
+        self.ref = named.group(1) if named else None
+        super().__init__(f"the {side} spec cannot be expanded: {reason}")
+
+
+def _expanded(raw: dict[str, Any], side: str) -> dict[str, Any]:
+    try:
+        return comparable(raw)
+    except SpecError as exc:
+        raise Unexpandable(side, str(exc)) from None
 
 
 def settle(

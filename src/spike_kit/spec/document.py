@@ -23,6 +23,12 @@ def escape_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def is_extension(key: str) -> bool:
+    """An `x-` key: OpenAPI lets the Paths and Responses objects (among others) carry
+    extensions beside their paths and statuses, and no tool of the kit reads them as either."""
+    return key.startswith("x-")
+
+
 def unescape_token(token: str) -> str:
     """The reverse of `escape_token`."""
     return token.replace("~1", "/").replace("~0", "~")
@@ -87,12 +93,14 @@ def iter_operations(document: JSON) -> list[tuple[str, str, dict[str, JSON]]]:
     """Every operation as (path template, lower-case method, dereferenced operation)."""
     operations = []
     for path, item in sorted((document.get("paths") or {}).items()):
+        if is_extension(path):
+            continue
         item = dereference(document, item)
-        shared = item.get("parameters", [])
+        shared = item.get("parameters") or []
         for method in HTTP_METHODS:
             if method in item:
                 operation = dict(item[method])
-                operation["parameters"] = [*shared, *operation.get("parameters", [])]
+                operation["parameters"] = [*shared, *(operation.get("parameters") or [])]
                 operations.append((path, method, operation))
     return operations
 

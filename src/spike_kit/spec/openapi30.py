@@ -34,13 +34,23 @@ def is_openapi30(document: dict[str, Any]) -> bool:
 
 def from_openapi30(node: dict[str, Any]) -> dict[str, Any]:
     """One schema object's own 3.0 words in 2020-12 form (its subschemas are not visited)."""
-    node = dict(node)
+    return nullable_as_type(exclusive_bounds(dict(node)))
+
+
+def exclusive_bounds(node: dict[str, Any]) -> dict[str, Any]:
+    """3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` as 3.1's numbers (in place)."""
     for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         flag = node.get(bound)
         if isinstance(flag, bool):
             del node[bound]
             if flag and limit in node:
                 node[bound] = node.pop(limit)
+    return node
+
+
+def nullable_as_type(node: dict[str, Any]) -> dict[str, Any]:
+    """3.0's `nullable: true` as `null` among the types (in place), or an `anyOf` with null
+    when the schema names no type."""
     nullable = node.pop("nullable", False)
     if nullable is not True:
         return node

@@ -21,7 +21,7 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 
-from spike_kit.spec.document import HTTP_METHODS, escape_token, unescape_token
+from spike_kit.spec.document import HTTP_METHODS, escape_token, is_extension, unescape_token
 from spike_kit.spec.faults import SpecFault, quoted
 
 Fault = Callable[[str, str, str], SpecFault]
@@ -52,6 +52,30 @@ _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
 _DATA = ("example", "default", "enum", "const")
 """Keys whose values are data, not spec: a `$ref` or `pattern` key there means nothing."""
+_NAMED = frozenset(
+    {
+        "paths",
+        "webhooks",
+        "responses",
+        "callbacks",
+        "links",
+        "content",
+        "encoding",
+        "headers",
+        "schemas",
+        "parameters",
+        "requestBodies",
+        "securitySchemes",
+        "pathItems",
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+    }
+)
+"""Mappings whose keys are names the spec's author chose (a status, a field, a component):
+there `default` is the default response and `enum` a field, not data."""
 
 
 def _join(pointer: str, *tokens: str | int) -> str:
@@ -162,6 +186,8 @@ def _structure_faults(document: dict[str, Any], fault: Fault) -> list[SpecFault]
                 shape.text(info[key], f"/info/{key}", f"`info.{key}`", " (quote it)")
     if "paths" in document and shape.mapping(document["paths"], "/paths", "`paths`"):
         for path, item in document["paths"].items():
+            if is_extension(path):
+                continue
             pointer = _join("/paths", path)
             if not path.startswith("/"):
                 shape.found.append(
@@ -196,7 +222,10 @@ def _structure_faults(document: dict[str, Any], fault: Fault) -> list[SpecFault]
                 else:
                     shape.mapping(entry, where, f"`components.{section}.{name}`")
     if "security" in document:
-        shape.listing(document["security"], "/security", "`security`")
+        _security(shape, document["security"], "/security")
+    if "tags" in document and shape.listing(document["tags"], "/tags", "`tags`"):
+        for index, tag in enumerate(document["tags"]):
+            shape.mapping(tag, _join("/tags", index), "a tag")
     if "servers" in document and shape.listing(document["servers"], "/servers", "`servers`"):
         for index, server in enumerate(document["servers"]):
             where = _join("/servers", index)
@@ -223,12 +252,31 @@ def _path_item(shape: _Shape, item: Any, pointer: str, what: str) -> None:
             )
         if "operationId" in operation:
             shape.text(operation["operationId"], _join(where, "operationId"), "`operationId`")
+        if "tags" in operation and shape.listing(
+            operation["tags"], _join(where, "tags"), "an operation's `tags`"
+        ):
+            for index, tag in enumerate(operation["tags"]):
+                shape.text(tag, _join(where, "tags", index), "a tag")
+        if "security" in operation:
+            _security(shape, operation["security"], _join(where, "security"))
         responses = operation.get("responses")
         if responses is not None and shape.mapping(
             responses, _join(where, "responses"), "`responses`"
         ):
             for status, response in responses.items():
-                _response(shape, response, _join(where, "responses", status))
+                if not is_extension(status):
+                    _response(shape, response, _join(where, "responses", status))
+
+
+def _security(shape: _Shape, requirements: Any, pointer: str) -> None:
+    """A list of security requirements, each a mapping of scheme names to lists of scopes."""
+    if not shape.listing(requirements, pointer, "`security`"):
+        return
+    for index, requirement in enumerate(requirements):
+        where = _join(pointer, index)
+        if shape.mapping(requirement, where, "a security requirement"):
+            for name, scopes in requirement.items():
+                shape.listing(scopes, _join(where, name), f"the scopes of `{name}`")
 
 
 def _parameters(shape: _Shape, parameters: Any, pointer: str) -> None:
@@ -281,23 +329,23 @@ def _content(shape: _Shape, content: Any, pointer: str) -> None:
 
 
 # References --------------------------------------------------------------------------------
-def iter_refs(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+def iter_refs(node: Any, pointer: str = "", names: bool = False) -> Iterator[tuple[str, Any]]:
     """Every `$ref` of the document as (pointer of the object holding it, its value); data
-    (examples, defaults, enums, extensions) is not spec and is not searched."""
+    (examples, defaults, enums) is not spec and is not searched. Extensions are: the kit's
+    tools expand every `$ref` they hold (`x-spike-redirect-back` names a schema that way).
+    `names`: the keys of `node` are names (a status, a field), never keywords."""
     if isinstance(node, dict):
-        if "$ref" in node:
+        if "$ref" in node and not names:
             yield pointer, node["$ref"]
         for key, value in node.items():
-            if key in _DATA or key.startswith("x-") or key == "$ref":
+            if not names and (key in _DATA or key == "$ref"):
                 continue
-            if key == "examples" and isinstance(value, dict):
-                for name, example in value.items():
+            if not names and key == "examples":
+                for name, example in (value if isinstance(value, dict) else {}).items():
                     if isinstance(example, dict) and "$ref" in example:
                         yield _join(pointer, key, name), example["$ref"]
                 continue
-            if key == "examples":
-                continue
-            yield from iter_refs(value, _join(pointer, key))
+            yield from iter_refs(value, _join(pointer, key), not names and key in _NAMED)
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from iter_refs(item, _join(pointer, index))
@@ -418,7 +466,8 @@ def schema_positions(document: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     for name, item in (components.get("pathItems") or {}).items():
         yield from _path_item_schemas(item, _join("/components/pathItems", name))
     for path, item in (document.get("paths") or {}).items():
-        yield from _path_item_schemas(item, _join("/paths", path))
+        if not is_extension(path):
+            yield from _path_item_schemas(item, _join("/paths", path))
     for name, item in (document.get("webhooks") or {}).items():
         yield from _path_item_schemas(item, _join("/webhooks", name))
 
@@ -437,7 +486,8 @@ def _path_item_schemas(item: Any, pointer: str) -> Iterator[tuple[str, Any]]:
             yield from _parameter_schemas(parameter, _join(where, "parameters", index))
         yield from _content_schemas(operation.get("requestBody"), _join(where, "requestBody"))
         for status, response in (operation.get("responses") or {}).items():
-            yield from _response_schemas(response, _join(where, "responses", status))
+            if not is_extension(status):
+                yield from _response_schemas(response, _join(where, "responses", status))
 
 
 def _parameter_schemas(parameter: Any, pointer: str) -> Iterator[tuple[str, Any]]:
@@ -585,6 +635,8 @@ def _operation_faults(document: dict[str, Any], fault: Fault, line_of: LineOf) -
         ("/webhooks", document.get("webhooks")),
     ):
         for path, item in (items or {}).items():
+            if group == "/paths" and is_extension(path):
+                continue
             item = _resolved(document, item)
             if not isinstance(item, dict):
                 continue
