@@ -24,16 +24,16 @@ def spec() -> dict[str, Any]:
     return load_spec(SPEC_PATH)
 
 
-def _missing(what: str) -> NoReturn:
-    """A part of the spec these suites test is not there: say so in the spec's words, not as
-    a KeyError from test code."""
+def missing(what: str) -> NoReturn:
+    """A part of the spec these suites test is not there, or is one they cannot test: say so
+    in the spec's words (a failure: never a KeyError from test code, never a silent pass)."""
     pytest.fail(f"{SPEC_PATH.name}: {what}", pytrace=False)
 
 
 def operation(path: str, method: str) -> dict[str, Any]:
     item = (spec().get("paths") or {}).get(path)
     if not isinstance(item, dict) or method not in item:
-        _missing(f"has no {method.upper()} {path}, which the client's contract suites test")
+        missing(f"has no {method.upper()} {path}, which the client's contract suites test")
     resolved: dict[str, Any] = dereference(spec(), item[method])
     return resolved
 
@@ -50,18 +50,42 @@ def json_media(path: str, method: str, status: str | None = None) -> tuple[str, 
         holder = (found.get("responses") or {}).get(status)
         said = f"the {status} response of {where}"
         if holder is None:
-            _missing(f"documents no {status} response for {where}")
+            missing(f"documents no {status} response for {where}")
     for media_type, entry in (holder.get("content") or {}).items():
         kind = media_type.split(";", 1)[0].strip().lower()
         if kind == "application/json" or kind.endswith("+json"):
             return media_type, entry
-    _missing(f"{said} has no JSON media type (application/json or */*+json)")
+    missing(f"{said} has no JSON media type (application/json or */*+json)")
+
+
+def media_types(path: str, method: str) -> list[tuple[str | None, str]]:
+    """(status, media type) of everything an operation documents a body for: its request
+    body (status None) and each response."""
+    found = operation(path, method)
+    listed: list[tuple[str | None, str]] = [
+        (None, media) for media in ((found.get("requestBody") or {}).get("content") or {})
+    ]
+    for status, response in (found.get("responses") or {}).items():
+        listed += [(status, media) for media in ((response or {}).get("content") or {})]
+    return listed
+
+
+def path_parameter(path: str, method: str) -> dict[str, Any]:
+    """The operation's one path parameter (the client suites call it with a generated one)."""
+    declared = [p for p in operation(path, method).get("parameters", []) if p.get("in") == "path"]
+    if len(declared) != 1:
+        missing(
+            f"{method.upper()} {path} declares {len(declared)} path parameters; the client's "
+            "contract suites test one"
+        )
+    parameter: dict[str, Any] = declared[0]
+    return parameter
 
 
 def response_example(path: str, method: str, status: str) -> Any:
     media_type, entry = json_media(path, method, status)
     if "example" not in entry:
-        _missing(f"the {status} {media_type} response of {method.upper()} {path} has no example")
+        missing(f"the {status} {media_type} response of {method.upper()} {path} has no example")
     return entry["example"]
 
 

@@ -74,11 +74,13 @@ class RepoLayout:
         return self.root / "generated"
 
     @classmethod
-    def find(cls, start: Path | None = None) -> RepoLayout:
-        """Walk up from `start` (default: the working directory) to the kit's checkout."""
+    def find(cls, start: Path | None = None, *, spec_required: bool = True) -> RepoLayout:
+        """Walk up from `start` (default: the working directory) to the kit's checkout; with
+        `spec_required=False`, to one whose spec may be missing (the gate reports that)."""
         here = (start or Path.cwd()).resolve()
         for candidate in (here, *here.parents):
-            if (candidate / SPEC_IN_REPO).is_file() and (candidate / GENERATOR_IN_REPO).is_dir():
+            has_spec = (candidate / SPEC_IN_REPO).is_file() or not spec_required
+            if has_spec and (candidate / GENERATOR_IN_REPO).is_dir():
                 return cls(candidate)
         raise RepositoryNotFoundError(
             f"no Spike contract kit checkout ({SPEC_IN_REPO}) at or above {here}"

@@ -6,6 +6,8 @@ reap it, so a stuck server cannot outlive the run that started it.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 from pathlib import Path
@@ -26,6 +28,15 @@ def stop_child(
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=GRACE_SECONDS)
+
+
+def stop_group(process: subprocess.Popen[Any]) -> None:
+    """Kill `process` and everything it started, for a child started as the leader of its own
+    process group (`start_new_session=True`), while it is not yet reaped: its PID is then
+    still the group's id, so nothing else can be hit. A check that ran out of time gets no
+    grace period: its result is already decided."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def children_of(pid: int) -> list[int]:

@@ -8,6 +8,7 @@ client or mock is what the gate meets.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,23 @@ def copy_kit(tmp_path: Path) -> Path:
         shutil.copytree(REPO.root / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in COPIED_FILES:
         shutil.copy(REPO.root / name, root / name)
+    return root
+
+
+SPEC_SIDE = ("openapi",)
+SPEC_SIDE_FILES = ("schemathesis.toml", ".spectral.yaml")
+
+
+def copy_spec_side(tmp_path: Path, spec: bytes) -> Path:
+    """The part of the kit the spec checks read (the spec, the generator folder that marks a
+    checkout, the Spectral ruleset), with `spec` as `openapi/spike.yaml`: for gate runs in
+    this process with `--only spec...`, where the kit's code is the one installed."""
+    root = tmp_path / "kit"
+    for name in SPEC_SIDE:
+        shutil.copytree(REPO.root / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in SPEC_SIDE_FILES:
+        shutil.copy(REPO.root / name, root / name)
+    (root / "openapi" / "spike.yaml").write_bytes(spec)
     return root
 
 
@@ -59,5 +77,21 @@ def run_gate(
     )
 
 
+_ROW = re.compile(
+    r"^(?P<check>\S.*?) {2,}"
+    r"(?P<verdict>(?:PASS|FAIL|SKIP|NOT RUN)(?:: .*?)?) {2,}"
+    r"\S+ {2,}\d+\.\d\s*$"  # cases, seconds
+)
+
+
+def table_rows(output: str) -> dict[str, str]:
+    """The gate's summary table: check -> verdict as shown (`NOT RUN: the spec does not load`)."""
+    return {
+        match["check"]: match["verdict"]
+        for match in map(_ROW.match, output.splitlines())
+        if match is not None
+    }
+
+
 def failed_rows(output: str) -> list[str]:
-    return [line.split("  ")[0] for line in output.splitlines() if "  FAIL  " in line]
+    return [check for check, verdict in table_rows(output).items() if verdict.startswith("FAIL")]

@@ -9,11 +9,10 @@ environment. Nothing is sent anywhere else.
 
 from __future__ import annotations
 
-import contextlib
+import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from spike_kit.gate import findings as gate_findings
 from spike_kit.gate.findings import Finding
@@ -34,9 +33,12 @@ from spike_kit.gate.settings import (
     TOKEN_ENV,
 )
 from spike_kit.layout import RepoLayout
+from spike_kit.processes import stop_group
 
 NOT_LOADED = "the spec does not load"
 """Why the checks that need the spec's content did not run."""
+MOCK_REFUSED = "the mock did not start"
+"""Why the server checks did not run on a spec that loads (the mock refused to serve it)."""
 
 
 @frozen
@@ -49,16 +51,41 @@ class Verdict:
     skipped: bool = False
     not_run: str | None = None
     """Why the check did not run at all (it needs a spec that loads); never a pass."""
+    out_of_time: float | None = None
+    """The time limit (seconds) the check ran out of; it was stopped and failed."""
 
     @property
-    def label(self) -> str:
+    def word(self) -> str:
+        """PASS, FAIL, SKIP or NOT RUN."""
         if self.not_run is not None:
             return "NOT RUN"
         return "SKIP" if self.skipped else "PASS" if self.passed else "FAIL"
 
+    @property
+    def reason(self) -> str | None:
+        """Why, when the verdict is the gate's rather than the tool's own."""
+        if self.not_run is not None:
+            return self.not_run
+        if self.out_of_time is not None:
+            return f"ran out of time after {self.out_of_time:g} s"
+        return None
 
-def not_run(check: Check, reason: str = NOT_LOADED) -> Verdict:
-    return Verdict(check, False, None, 0.0, f"not run: {reason}", not_run=reason)
+    @property
+    def label(self) -> str:
+        """The verdict as the table shows it: `NOT RUN: the spec does not load`,
+        `FAIL: ran out of time after 60 s`, or the tool's own PASS, FAIL or SKIP."""
+        return self.word if self.reason is None else f"{self.word}: {self.reason}"
+
+    @property
+    def progress(self) -> str:
+        """The line the gate prints as the check ends."""
+        said = f"gate: {self.word} {self.check.name} ({self.seconds:.1f} s)"
+        return said if self.reason is None else f"{said}: {self.reason}"
+
+
+def not_run(check: Check, reason: str = NOT_LOADED, details: str = "") -> Verdict:
+    said = f"not run: {reason}" + (f"\n{details}" if details else "")
+    return Verdict(check, False, None, 0.0, said, not_run=reason)
 
 
 Reader = Callable[[Verdict, Path], list[Finding]]
@@ -83,8 +110,9 @@ class Check:
     """It needs a spec that loads; the spec checks themselves run on any file."""
     timeout: float = CHECK_SECONDS
     """Seconds it may take before it is stopped and fails (`--check-timeout` overrides)."""
-    shown: Callable[[Verdict, Path], str] | None = field(default=None, eq=False)
-    """What the gate prints of a failed run, when not the tool's own output."""
+    settle: Callable[[Verdict, Path], str | None] | None = field(default=None, eq=False)
+    """Run when the check has ended: tidies its reports, and returns what the gate prints for
+    it instead of the tool's own output (None: the tool's output)."""
 
 
 @frozen
@@ -113,7 +141,8 @@ LOAD_REPORT = "spec.json"
 """The `spec: loads` check's faults, as JSON (`spike_kit.gate.loading`)."""
 LOADED_SPEC = "spec.loaded.json"
 """The spec as the loader read it (JSON), for tools that would otherwise parse it their own
-way (the schemathesis CLI)."""
+way (the schemathesis CLI). It goes to the gate's scratch folder, not to the reports CI keeps:
+a copy of the spec is no finding, and it is as large as the spec."""
 VALIDATOR_REPORT = "validator.json"
 SPECTRAL_REPORT = "spectral.json"
 
@@ -122,28 +151,39 @@ def _validator_findings(verdict: Verdict, reports: Path) -> list[Finding]:
     return gate_findings.from_fault_report(verdict.check.name, reports / VALIDATOR_REPORT)
 
 
-def _spectral_shown(verdict: Verdict, reports: Path) -> str:
-    """Spectral's own output, except after a YAML error: then its parser's findings only."""
+def _spectral_after_a_yaml_error(verdict: Verdict, reports: Path) -> str | None:
+    """After a YAML error, Spectral's first parser finding only, in its report and in the log.
+
+    Spectral reads on past a YAML error and reports everything the half-read document lacks
+    (669 findings, a 256 KB report, for one unclosed bracket in our spec, and more the larger
+    the spec), its parser's too; only its first parser finding says something of its own, and
+    `spec: loads` names the fault at its line already.
+    """
+    report = reports / SPECTRAL_REPORT
     if not gate_findings.not_yaml(reports / LOAD_REPORT):
-        return verdict.output
-    everything = gate_findings.from_spectral(verdict.check.name, reports / SPECTRAL_REPORT)
-    kept = _spectral_findings(verdict, reports)
+        return None
+    try:
+        results = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no report: Spectral's own words say why
+    if not isinstance(results, list):
+        return None
+    kept = [r for r in results if isinstance(r, dict) and r.get("code") == "parser"][:1]
+    report.write_text(json.dumps(kept), encoding="utf-8")
     lines = [
-        f"Spectral: {len(everything)} findings; {len(everything) - len(kept)} of them only "
-        "follow from the YAML error (`spec: loads`) and are left out, leaving:"
+        f"Spectral: {len(results)} finding{'' if len(results) == 1 else 's'}; "
+        f"{len(results) - len(kept)} of them only follow from the YAML error (`spec: loads`) "
+        f"and are left out, here and in {SPECTRAL_REPORT}" + (", leaving:" if kept else ".")
     ]
-    lines += [f"  {finding.line}:{finding.column}  {finding.message}" for finding in kept]
+    lines += [
+        f"  {finding.line}:{finding.column}  {finding.message}"
+        for finding in gate_findings.from_spectral(verdict.check.name, report)
+    ]
     return "\n".join(lines)
 
 
 def _spectral_findings(verdict: Verdict, reports: Path) -> list[Finding]:
-    found = gate_findings.from_spectral(verdict.check.name, reports / SPECTRAL_REPORT)
-    if gate_findings.not_yaml(reports / LOAD_REPORT):
-        # Spectral reads on past a YAML error and reports what the half-read document lacks
-        # (hundreds of findings on one unclosed bracket), its parser too: only its first
-        # parser finding says something of its own.
-        found = [finding for finding in found if finding.message.startswith("parser:")][:1]
-    return found
+    return gate_findings.from_spectral(verdict.check.name, reports / SPECTRAL_REPORT)
 
 
 def _compat_findings(verdict: Verdict, reports: Path) -> list[Finding]:
@@ -161,8 +201,11 @@ def default_checks(
     target: Target,
     st_config: Path | None = None,
     nightly_seed: int | None = None,
+    loaded_spec: Path | None = None,
 ) -> list[Check]:
-    """The gate's checks; with `nightly_seed`, schemathesis over HTTP goes deep (nightly)."""
+    """The gate's checks; with `nightly_seed`, schemathesis over HTTP goes deep (nightly).
+    `loaded_spec` is the spec as the loader wrote it out (`spike_kit.gate.loading`), which the
+    schemathesis CLI reads instead of parsing the YAML its own way."""
     relative_spec = layout.spec.relative_to(layout.root).as_posix()  # as reviewers name it
     checks = [
         Check(
@@ -201,7 +244,7 @@ def default_checks(
                 relative_spec,
             ),
             findings=_spectral_findings,
-            shown=_spectral_shown,
+            settle=_spectral_after_a_yaml_error,
             writes=(SPECTRAL_REPORT,),
             needs_spec=False,
             timeout=SPEC_CHECK_SECONDS,
@@ -251,7 +294,7 @@ def default_checks(
                 *_python("-m", "schemathesis.cli"),
                 *(("--config-file", str(st_config)) if st_config else ()),
                 "run",
-                str(reports / LOADED_SPEC),
+                str(loaded_spec or layout.spec),
                 "--url",
                 target.base_url,
                 "--checks",
@@ -361,22 +404,28 @@ def run_check(
         stdout, stderr = process.communicate(timeout=limit)
         out_of_time = False
     except subprocess.TimeoutExpired:
-        _kill_group(process)
+        stop_group(process)
         stdout, stderr = process.communicate()
         out_of_time = True
     seconds = time.perf_counter() - started
     output = _kept(stdout + stderr)
     if out_of_time:
-        said = f"ran out of time after {limit:g} s and was stopped (--check-timeout)"
-        return Verdict(check, False, None, seconds, f"{output}\n{check.name}: {said}".lstrip())
+        said = (
+            f"ran out of time after {limit:g} s; it was stopped with every process it started "
+            "(--check-timeout sets the limit)"
+        )
+        return Verdict(
+            check,
+            False,
+            None,
+            seconds,
+            f"{output}\n{check.name}: {said}".lstrip(),
+            out_of_time=limit,
+        )
     cases = _count_cases(reports / check.junit) if check.junit else None
-    return Verdict(check, process.returncode == 0, cases, seconds, output)
-
-
-def _kill_group(process: subprocess.Popen[str]) -> None:
-    """The check and every process it started (Spectral's node, a pytest's workers)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
+    verdict = Verdict(check, process.returncode == 0, cases, seconds, output)
+    settled = check.settle(verdict, reports) if check.settle is not None else None
+    return verdict if settled is None else evolve(verdict, output=settled)
 
 
 def run_checks(

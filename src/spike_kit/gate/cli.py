@@ -20,6 +20,8 @@ from pathlib import Path
 
 from spike_kit.gate import github, report
 from spike_kit.gate.checks import (
+    LOADED_SPEC,
+    MOCK_REFUSED,
     Check,
     Target,
     Verdict,
@@ -41,19 +43,17 @@ from spike_kit.gate.settings import (
     TIMEOUT_ENV,
     TOKEN_ENV,
 )
-from spike_kit.layout import RepoLayout, checkout_for
+from spike_kit.layout import RepoLayout, RepositoryNotFoundError, checkout_for
 
 
-@contextmanager
-def schemathesis_config(layout: RepoLayout) -> Iterator[Path]:
+def schemathesis_config(layout: RepoLayout, scratch: Path) -> Path:
     """The repository's schemathesis settings plus a bearer header taken from the
     environment by schemathesis itself, so the token is on no command line and in no file."""
     settings = (layout.root / "schemathesis.toml").read_text(encoding="utf-8")
     header = f'headers = {{ Authorization = "Bearer ${{{TOKEN_ENV}}}" }}\n'
-    with tempfile.TemporaryDirectory(prefix="spike-gate-") as folder:
-        path = Path(folder) / "schemathesis.toml"
-        path.write_text(header + settings, encoding="utf-8")
-        yield path
+    path = scratch / "schemathesis.toml"
+    path.write_text(header + settings, encoding="utf-8")
+    return path
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -107,9 +107,8 @@ def _selected(checks: list[Check], only: str | None) -> list[Check]:
 def main(argv: Sequence[str] | None = None, prog: str = "gate") -> int:
     parser = _parser(prog)
     args = parser.parse_args(argv)
-    layout = checkout_for(parser)
-    reports = args.reports.resolve()
-    reports.mkdir(parents=True, exist_ok=True)
+    layout = _checkout(parser)
+    reports = _reports_folder(args.reports, parser)
     env = {
         **os.environ,
         "PYTHONUNBUFFERED": "1",
@@ -130,52 +129,19 @@ def main(argv: Sequence[str] | None = None, prog: str = "gate") -> int:
     if not planned:
         parser.error(f"--only {args.only!r} matches no check")
     started = time.perf_counter()
-    loads = check_spec_loads(layout, reports)
-    print(f"gate: {loads.label} {loads.check.name} ({loads.seconds:.1f} s)", flush=True)
-    needs_server = loads.passed and any(check.server for check in planned)
-    with (
-        _target(args.base_url, env, layout, needs_server) as target,
-        schemathesis_config(layout) as st_config,
-    ):
-        seed = nightly_seed() if args.profile == "nightly" else None
-        checks = _selected(default_checks(layout, reports, target, st_config, seed), args.only)
-        runnable = [check for check in checks if loads.passed or not check.needs_spec]
-        if target.refused is not None:
-            runnable = [check for check in runnable if not check.server]
-        against = (
-            f"server checks against {target.base_url}"
-            if needs_server and target.refused is None
-            else "no server checks (no mock started)"
-        )
-        print(
-            f"gate: {len(checks) + 1} checks, {args.jobs} at a time, profile {args.profile}"
-            f"{'' if seed is None else f' (schemathesis seed {seed})'}; {against}",
-            flush=True,
-        )
-
-        def done(verdict: Verdict) -> None:
-            print(
-                f"gate: {verdict.label} {verdict.check.name} ({verdict.seconds:.1f} s)", flush=True
+    with tempfile.TemporaryDirectory(prefix="spike-gate-") as folder:
+        scratch = Path(folder)
+        loaded_spec = scratch / LOADED_SPEC
+        loads = check_spec_loads(layout, reports, loaded_spec)
+        print(loads.progress, flush=True)
+        needs_server = loads.passed and any(check.server for check in planned)
+        with _target(args.base_url, env, layout, needs_server) as target:
+            seed = nightly_seed() if args.profile == "nightly" else None
+            st_config = schemathesis_config(layout, scratch)
+            checks = _selected(
+                default_checks(layout, reports, target, st_config, seed, loaded_spec), args.only
             )
-
-        ran = iter(run_checks(runnable, layout, reports, env, args.jobs, done, timeout))
-        verdicts = [loads]
-        for check in checks:
-            if check in runnable:
-                verdicts.append(next(ran))
-            elif not loads.passed:
-                verdicts.append(not_run(check))
-            else:
-                verdicts.append(not_run(check, f"the mock did not start: {target.refused}"))
-        for verdict in verdicts:
-            if verdict.not_run is not None and loads.passed:
-                print(f"--- {verdict.check.name} not run ---\n{verdict.output}\n", flush=True)
-            elif (not verdict.passed and verdict.not_run is None) or verdict.skipped:
-                told = verdict.check.shown
-                text = told(verdict, reports) if told is not None else verdict.output
-                output = report.shown(text.rstrip(), env)
-                word = "skipped" if verdict.skipped else "failed"
-                print(f"--- {verdict.check.name} {word} ---\n{output}\n", flush=True)
+            verdicts = _run(checks, loads, target, layout, reports, env, args, seed, timeout)
     total = time.perf_counter() - started
     if github.in_actions():
         report.report_to_github(verdicts, layout, reports, env, total, args.profile)
@@ -192,6 +158,83 @@ def main(argv: Sequence[str] | None = None, prog: str = "gate") -> int:
         f"\ngate: {'; '.join(said) or 'all checks passed'} in {total:.1f} s; reports in {reports}"
     )
     return 1 if said else 0
+
+
+def _run(
+    checks: list[Check],
+    loads: Verdict,
+    target: Target,
+    layout: RepoLayout,
+    reports: Path,
+    env: dict[str, str],
+    args: argparse.Namespace,
+    seed: int | None,
+    timeout: float | None,
+) -> list[Verdict]:
+    """Every selected check that can run, side by side; the others' NOT RUN verdicts; the
+    output of each check that did not pass."""
+    runnable = [check for check in checks if loads.passed or not check.needs_spec]
+    if target.refused is not None:
+        runnable = [check for check in runnable if not check.server]
+    if target.refused is not None:
+        against = "the mock did not start (server checks NOT RUN)"
+    elif target.base_url:
+        against = f"server checks against {target.base_url}"
+    else:
+        against = "no server checks (no mock started)"
+    print(
+        f"gate: {len(checks) + 1} checks, {args.jobs} at a time, profile {args.profile}"
+        f"{'' if seed is None else f' (schemathesis seed {seed})'}; {against}",
+        flush=True,
+    )
+
+    def done(verdict: Verdict) -> None:
+        print(verdict.progress, flush=True)
+
+    ran = iter(run_checks(runnable, layout, reports, env, args.jobs, done, timeout))
+    verdicts = [loads]
+    for check in checks:
+        if check in runnable:
+            verdicts.append(next(ran))
+        elif not loads.passed:
+            verdicts.append(not_run(check))
+        else:
+            verdicts.append(not_run(check, MOCK_REFUSED, target.refused or ""))
+    for verdict in verdicts:
+        if verdict.not_run is not None and loads.passed:
+            print(f"--- {verdict.check.name} not run ---\n{verdict.output}\n", flush=True)
+        elif (not verdict.passed and verdict.not_run is None) or verdict.skipped:
+            output = report.shown(verdict.output.rstrip(), env)
+            word = "skipped" if verdict.skipped else "failed"
+            print(f"--- {verdict.check.name} {word} ---\n{output}\n", flush=True)
+    return verdicts
+
+
+def _checkout(parser: argparse.ArgumentParser) -> RepoLayout:
+    """The checkout around the working directory. One whose spec is missing is still one: the
+    gate then says so as a finding of `spec: loads` (a pull request that deletes or moves the
+    spec is red with a reason, not a usage error)."""
+    try:
+        return RepoLayout.find()
+    except RepositoryNotFoundError:
+        pass
+    try:
+        return RepoLayout.find(spec_required=False)
+    except RepositoryNotFoundError:
+        return checkout_for(parser)  # the usage error, exit 2
+
+
+def _reports_folder(given: Path, parser: argparse.ArgumentParser) -> Path:
+    """`--reports`, created and writable, or a usage error (exit 2) that names it."""
+    reports = given.resolve()
+    probe = reports / ".spike-gate-write-test"
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        parser.error(f"--reports {given}: cannot write there ({exc.strerror or exc})")
+    return reports
 
 
 def _timeout(

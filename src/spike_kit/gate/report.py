@@ -13,7 +13,7 @@ from spike_kit.gate import findings as gate_findings
 from spike_kit.gate import github
 from spike_kit.gate.checks import Verdict
 from spike_kit.gate.findings import Finding
-from spike_kit.gate.settings import KEY_ENV, TOKEN_ENV
+from spike_kit.gate.settings import KEY_ENV, TIMEOUT_ENV, TOKEN_ENV
 from spike_kit.layout import RepoLayout
 
 
@@ -70,10 +70,35 @@ def _not_loaded_section(verdict: Verdict, found: Sequence[Finding], spec_file: s
         "",
     ]
     for finding in faults[:20]:
-        where = f"line {finding.line}" if finding.line is not None else "the file"
+        where = (
+            f"line {finding.line}"
+            if finding.line is not None
+            else f"`{finding.pointer}`"
+            if finding.pointer and finding.pointer != "/"
+            else "the file as a whole"
+        )
         lines.append(f"- {where}: {finding.message}")
     if len(faults) > 20:
         lines.append(f"- ... and {len(faults) - 20} more")
+    return "\n".join(lines)
+
+
+def _out_of_time_section(verdicts: Sequence[Verdict]) -> str:
+    """Checks stopped at their time limit, and what a reviewer can do about it."""
+    lines = ["### Checks that ran out of time", ""]
+    for verdict in verdicts:
+        if verdict.out_of_time is not None:
+            lines.append(
+                f"- `{verdict.check.name}` was stopped after {verdict.out_of_time:g} s, with "
+                "every process it started."
+            )
+    lines += [
+        "",
+        "A tool that runs this long on a spec is usually stuck on one part of it: Spectral "
+        "spent minutes on a `pattern` with a nested quantifier such as `^(a+)+$` checked "
+        "against an example. Look at what the change added; if the check is just slow, "
+        f"`--check-timeout SECONDS` (or `${TIMEOUT_ENV}`) gives it longer.",
+    ]
     return "\n".join(lines)
 
 
@@ -107,14 +132,24 @@ def report_to_github(
     except OSError:
         spec_text = ""
     spec_file = layout.spec.relative_to(layout.root).as_posix()
-    for annotation in gate_findings.as_annotations(
-        gate_findings.placed(found, spec_text), spec_file
-    ):
+    annotations = gate_findings.as_annotations(gate_findings.placed(found, spec_text), spec_file)
+    annotations += [
+        github.Annotation(
+            "error",
+            f"{v.check.name} {v.reason}; it was stopped (see the job summary)",
+            title=f"gate: {v.check.name}",
+        )
+        for v in verdicts
+        if v.out_of_time is not None
+    ]
+    for annotation in annotations:
         print(shown(annotation.command(), env))
     summary = render_markdown(verdicts, total, profile)
     not_loaded = [v for v in verdicts if v.check.name == "spec: loads" and not v.passed]
     if not_loaded:
         summary += "\n\n" + _not_loaded_section(not_loaded[0], found, spec_file)
+    if any(v.out_of_time is not None for v in verdicts):
+        summary += "\n\n" + _out_of_time_section(verdicts)
     ran_compat = any(
         "compat.json" in v.check.writes and not v.skipped and v.not_run is None for v in verdicts
     )

@@ -2,9 +2,10 @@
 
 openapi-spec-validator's own command prints each error with the whole instance it concerns,
 so one misplaced key in a spec with a 5 MB description printed 15 MB. Here its Python API runs
-on the document as the kit reads it (YAML 1.2, through `spike_kit.spec`), each error keeps the
-first line of its message (cut short when a value is quoted in it) and its JSON pointer, and
-the pointer is placed on a line of the text. A file that is not YAML at all cannot be
+on the document as the kit reads it (YAML 1.2, through `spike_kit.spec`), and each error
+becomes one line: the first line of its message, with any value it pastes (a schema, a
+parameter, a long string) cut short by `spike_kit.spec.faults.quoted`, and the JSON pointer of
+the part concerned, placed on a line of the text. A file that is not YAML at all cannot be
 validated; that is said in one line (the gate's `spec: loads` check has the details).
 
     python -m spike_kit.gate.validator SPEC [--json REPORT]
@@ -18,18 +19,66 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from spike_kit.spec import ParsedSpec, SpecFault, escape_token, parse_bytes
+from spike_kit.spec.faults import quoted
+from spike_kit.spec_lines import SpecLinesError
 
 MAX_MESSAGE = 240
+"""Characters of one message at most, whatever it quotes."""
 MAX_SHOWN = 50
 """Errors printed at most (all are in the JSON report): a spec broken everywhere is one fix
 away from far fewer."""
 _UNEXPECTED = re.compile(r"\('([^']+)'(?:, '[^']+')* (?:was|were) unexpected\)")
-_OPERATION = re.compile(r"for '(\w+)'(?: operation)? in '(/[^']*)'")
-_MISSING = object()
+_WHERE = "_spike_where"
+"""The attribute a keyword validator's error carries: the document path it was checking."""
+_UNSET = object()
+
+
+def _placing(kind: type[Any]) -> type[Any]:
+    """`kind`, a keyword validator of openapi-spec-validator, marking each error it yields
+    with the document path it was checking.
+
+    The validator walks the document keyword by keyword (an operation, a parameter, a schema)
+    and checks each part on its own, so an error's own path is relative to that part (`/type`)
+    and some errors have none at all (a schema that is a string). The innermost validator
+    knows the part; outer ones leave its mark alone.
+    """
+
+    class Placing(kind):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            where = next((arg for arg in args if hasattr(arg, "parts")), None)
+            base = tuple(str(part) for part in where.parts) if where is not None else ()
+            if kind.__name__.endswith("ValueValidator"):
+                base += ("default",)  # it checks a schema's (or parameter's) default value
+            for error in super().__call__(*args, **kwargs):
+                if getattr(error, _WHERE, None) is None:
+                    setattr(error, _WHERE, base)
+                yield error
+
+    Placing.__name__ = Placing.__qualname__ = kind.__name__
+    return Placing
+
+
+def _not_fetched(uri: str) -> Any:
+    raise ValueError(f"{uri} is outside the file; the gate fetches nothing")
+
+
+class _NothingFetched(dict[str, Any]):
+    """Resolver handlers for every scheme, each refusing: openapi-spec-validator's own open
+    files and URLs (and with no handler for a scheme it falls back to `requests` and
+    `urlopen`), so a `$ref` in a pull request's spec could make the gate fetch any URL. The
+    loader refuses a reference outside the file anyway, and the gate sends nothing
+    anywhere."""
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __missing__(self, scheme: str) -> Any:
+        return _not_fetched
 
 
 def _validator(document: dict[str, Any]) -> Any:
@@ -37,58 +86,60 @@ def _validator(document: dict[str, Any]) -> Any:
 
     version = str(document.get("openapi", ""))
     kind = OpenAPIV30SpecValidator if version.startswith("3.0") else OpenAPIV31SpecValidator
-    return kind(document)
+    validators: Mapping[str, type[Any]] = kind.keyword_validators
+    placing = type(
+        kind.__name__,
+        (kind,),
+        {
+            "keyword_validators": {name: _placing(cls) for name, cls in validators.items()},
+            "resolver_handlers": _NothingFetched(),
+        },
+    )
+    return placing(document)
 
 
-def _message(error: Exception) -> str:
+def _tokens(error: Any) -> list[str]:
+    """The path of the part of the document the error is about."""
+    own = [str(part) for part in getattr(error, "absolute_path", ())]
+    where = getattr(error, _WHERE, None)
+    return own if where is None else [*where, *own]  # unmarked: the document's own schema
+
+
+def _value(document: Any, tokens: list[str]) -> Any:
+    node = document
+    for token in tokens:
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return _UNSET
+    return node
+
+
+def _message(error: Any, value: Any) -> str:
+    """The first line of the error's message, with the value it pastes cut short."""
     text = str(getattr(error, "message", error)).strip().splitlines()
     first = text[0] if text else error.__class__.__name__
+    if value is not _UNSET and isinstance(value, (dict, list, str)):
+        pasted = (
+            json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False),
+            repr(value),
+        )
+        for form in pasted:
+            if len(form) > len(quoted(value)) and form in first:
+                first = first.replace(form, quoted(value), 1)
+                break
     return first if len(first) <= MAX_MESSAGE else first[: MAX_MESSAGE - 3] + "..."
 
 
-def _pointer(error: Any, message: str, document: dict[str, Any]) -> str:
-    """Where the error is. The validator checks each schema on its own, so a schema's error
-    carries a path inside that schema only (`/type`); it is found in the document by that
-    path and the offending value. Operation-level errors name the method and path in words."""
-    tokens = [str(part) for part in getattr(error, "absolute_path", ())]
-    instance = getattr(error, "instance", _MISSING)
-    if (tokens and tokens[0] not in document) or (not tokens and isinstance(instance, dict)):
-        found = _find(document, tokens, instance, ())
-        tokens = list(found) if found is not None else []
-    if not tokens:
-        operation = _OPERATION.search(message)
-        if operation:
-            method, path = operation.groups()
-            tokens = ["paths", path, method]
-            if message.startswith("Operation ID"):
-                tokens.append("operationId")
+def _pointer(tokens: list[str], message: str) -> str:
+    if message.startswith("Operation ID") and tokens and tokens[-1] != "operationId":
+        tokens = [*tokens, "operationId"]
     unexpected = _UNEXPECTED.search(message)
     if unexpected:  # point at the key itself, not at the object that holds it
-        tokens.append(unexpected.group(1))
+        tokens = [*tokens, unexpected.group(1)]
     return "".join(f"/{escape_token(token)}" for token in tokens)
-
-
-def _find(
-    node: Any, tail: list[str], instance: Any, trail: tuple[str, ...]
-) -> tuple[str, ...] | None:
-    """The first place inside a schema of the document whose path ends with `tail` and holds
-    `instance` (errors of this kind come from the validator's schema checks)."""
-    in_schema = "schema" in trail or "schemas" in trail
-    ends = len(trail) > len(tail) and list(trail[len(trail) - len(tail) :]) == tail
-    if in_schema and ends and (instance is _MISSING or node == instance):
-        return trail
-    children = (
-        node.items()
-        if isinstance(node, dict)
-        else enumerate(node)
-        if isinstance(node, list)
-        else ()
-    )
-    for key, child in children:
-        found = _find(child, tail, instance, (*trail, str(key)))
-        if found is not None:
-            return found
-    return None
 
 
 NOT_READ = "not validated: the file cannot be read as an OpenAPI document (see `spec: loads`)"
@@ -103,10 +154,15 @@ def validate(data: bytes) -> list[SpecFault] | None:
     found = []
     try:
         for error in _validator(parsed.document).iter_errors():
-            message = _message(error)
-            found.append(_placed(parsed, message, _pointer(error, message, parsed.document)))
+            tokens = _tokens(error)
+            message = _message(error, _value(parsed.document, tokens))
+            found.append(_placed(parsed, message, _pointer(tokens, message)))
     except Exception as exc:
-        reason = "a $ref cycle" if isinstance(exc, RecursionError) else _message(exc)
+        reason = (
+            "a $ref cycle"
+            if isinstance(exc, RecursionError)
+            else _message(exc, parsed.document)  # it may paste the whole document
+        )
         found.append(
             SpecFault(
                 f"openapi-spec-validator could not finish ({exc.__class__.__name__}: "
@@ -118,10 +174,16 @@ def validate(data: bytes) -> list[SpecFault] | None:
 
 
 def _placed(parsed: ParsedSpec, message: str, pointer: str) -> SpecFault:
+    """The fault at its line: a path that goes through a `$ref` (the validator walks the
+    document as it resolves) lands in the component it names."""
     line = column = None
     if parsed.lines is not None:
-        where = parsed.lines.locate(pointer, follow_refs=False)
-        line, column = where.line, where.column
+        try:
+            where = parsed.lines.locate(pointer, follow_refs=True)
+        except SpecLinesError:
+            pass
+        else:
+            line, column = where.line, where.column
     return SpecFault(message, line, column, pointer or "/", kind="validator")
 
 
