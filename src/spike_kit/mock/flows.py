@@ -136,7 +136,7 @@ class FlowStore:
             return False
         at, nonce = record
         with self._lock:
-            found, length, used = _RECORD.unpack_from(self._block, at)
+            found, _, used = _RECORD.unpack_from(self._block, at)
             return found == nonce and bool(used)
 
     def _record(self, code: str) -> tuple[int, bytes] | None:
