@@ -109,6 +109,7 @@ def find_redocly(explicit: str | None = None, environ: Mapping[str, str] | None 
 
 def build_page(redocly: Redocly, spec: Path, out: Path, title: str) -> None:
     """Run `redocly build-docs` on `spec` (a prepared copy) into `out`, then make it offline."""
+    spec, out = spec.resolve(), out.resolve()  # the renderer runs in the spec's folder
     command = [
         str(redocly.binary),
         "build-docs",
