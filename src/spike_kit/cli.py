@@ -85,6 +85,12 @@ COMMANDS = (
         f"pip install '{KIT}[release]'",
     ),
     Command(
+        "docs",
+        "spike_kit.docs.cli",
+        "the contract as one static HTML page (Redoc, drawn by Redocly's CLI from npm)",
+        f"pip install '{KIT}'",
+    ),
+    Command(
         "audit",
         "spike_kit.audit",
         "pip-audit: known vulnerabilities in the kit's and the client's dependencies",

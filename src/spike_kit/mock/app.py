@@ -67,6 +67,8 @@ class Provider:
     slug: str
     integration: str
     requires_provider_user_id: bool
+    name: str
+    """How people call it (`x-spike-providers`' `name`), shown on the consent page."""
 
 
 @frozen
@@ -132,7 +134,10 @@ class MockState:
         spec = checked(load_file(settings.spec_path)).document
         known = {
             e["slug"]: Provider(
-                e["slug"], e["integration"], bool(e.get("requires_provider_user_id"))
+                e["slug"],
+                e["integration"],
+                bool(e.get("requires_provider_user_id")),
+                str(e.get("name") or e["slug"]),
             )
             for e in providers(spec)
         }
@@ -338,22 +343,33 @@ def _with_query(url: str, extra: dict[str, str]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
+def redirect_target(state: MockState, flow: Flow) -> str:
+    """Where the flow sends the user back: its `redirect_uri`, else the default redirect URL
+    with its placeholders filled."""
+    return flow.redirect_uri or _fill_placeholders(state.settings.default_redirect_url, flow)
+
+
+def finish_flow(state: MockState, flow: Flow, outcome: str | None, status: int = 302) -> Reply:
+    """The end of a consent flow, whichever way it was answered: the redirect back, with
+    `user_id`, `provider_slug`, `state` when one was given, and `error` unless the outcome
+    is success."""
+    back = {"user_id": flow.identity.application_user_id, "provider_slug": flow.provider_slug}
+    if flow.state is not None:
+        back["state"] = flow.state
+    if outcome and outcome != "success":
+        back["error"] = outcome
+    location = _with_query(redirect_target(state, flow), back).encode("utf-8")
+    return Reply(status, b"", None, ((b"location", location),))
+
+
 async def consent(state: MockState, request: Request) -> Reply:
     """The provider's consent, played at once: redirect back as Spike does after it."""
     raw = state.flows.take(request.path_params["ic"])
     flow = Flow.decode(raw) if raw is not None else None
     if flow is None or flow.provider_slug != request.path_params["provider_slug"]:
         return problem(404, "unknown or already used integration code")
-    target = flow.redirect_uri or _fill_placeholders(state.settings.default_redirect_url, flow)
-    back = {"user_id": flow.identity.application_user_id, "provider_slug": flow.provider_slug}
-    if flow.state is not None:
-        back["state"] = flow.state
     outcome = parse_query(request.scope.get("query_string", b"")).get("outcome", [None])[0]
-    outcome = outcome or flow.outcome
-    if outcome and outcome != "success":
-        back["error"] = outcome
-    location = _with_query(target, back).encode("utf-8")
-    return Reply(302, b"", None, ((b"location", location),))
+    return finish_flow(state, flow, outcome or flow.outcome)
 
 
 HOT = {"getIntegrationInitUrl"}
@@ -443,7 +459,12 @@ def build_routes(state: MockState) -> list[Route]:
             rules
         )
     consent_path = f"{state.base_path}/providers/{{provider_slug}}/integration/init/ic/{{ic}}"
-    by_path.setdefault(consent_path, {})["GET"] = consent
+    if state.settings.consent == "page":
+        from spike_kit.mock.consent_page import answer_consent, show_consent
+
+        by_path.setdefault(consent_path, {}).update(GET=show_consent, POST=answer_consent)
+    else:
+        by_path.setdefault(consent_path, {})["GET"] = consent
     routes = []
     for template, endpoints in by_path.items():
         if "GET" in endpoints:

@@ -15,6 +15,7 @@ from spike_kit.mock.app import create_app
 from spike_kit.mock.preflight import SpecNotServableError
 from spike_kit.mock.server import LOOPBACK, uvicorn_config
 from spike_kit.mock.settings import (
+    CONSENT_MODES,
     DEFAULT_REDIRECT_HOSTS,
     DEFAULT_REDIRECT_URL,
     DEFAULT_STATIC_TOKEN,
@@ -102,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-faults", action="store_true", help="ignore the X-Spike-Mock-Fault header"
     )
+    parser.add_argument(
+        "--consent",
+        choices=CONSENT_MODES,
+        default="redirect",
+        help="how the consent URL answers: `redirect` sends the browser back at once (default, "
+        "for tests); `page` shows a consent screen with Allow and Deny, for a person trying "
+        "the flow in a browser",
+    )
     parser.add_argument("--spec", type=Path, default=None, help="serve another copy of the spec")
     parser.add_argument("--access-log", action="store_true", help="log every request (slower)")
     return parser
@@ -121,6 +130,7 @@ def settings_from(args: argparse.Namespace) -> MockSettings:
         public_url=args.public_url,
         faults=not args.no_faults,
         spec_path=args.spec or bundled_spec_path(),
+        consent=args.consent,
     )
 
 

@@ -6,6 +6,8 @@ random 128-bit nonce. Opening the consent URL, through any worker of `spike-mock
 (they fork from one parent and so share the block, and the lock `share_across_processes`
 put in place before the fork), finds the record, checks the
 nonce and marks it used under the lock: each code works once, whichever worker serves it.
+A consent page (`spike-mock --consent page`) only peeks at the flow when it is shown; the
+user's answer (Allow or Deny) uses the code up.
 
 When the ring is full the oldest records are overwritten, so memory stays flat under any load
 and an old code is then simply unknown (404), as an expired one would be. A code cannot be
@@ -119,15 +121,43 @@ class FlowStore:
 
     def take(self, code: str) -> bytes | None:
         """The flow `code` opens, once; None for an unknown, overwritten or used code."""
+        return self._open(code, use=True)
+
+    def peek(self, code: str) -> bytes | None:
+        """The flow `code` opens, leaving it open: a consent page shown to the user does not
+        use the code up, the user's answer does (`take`). None as for `take`."""
+        return self._open(code, use=False)
+
+    def was_used(self, code: str) -> bool:
+        """Whether `code` opened its flow already (and the record is still there), so that a
+        replayed answer can be told apart from a code that never existed."""
+        record = self._record(code)
+        if record is None:
+            return False
+        at, nonce = record
+        with self._lock:
+            found, _, used = _RECORD.unpack_from(self._block, at)
+            return found == nonce and bool(used)
+
+    def _record(self, code: str) -> tuple[int, bytes] | None:
+        """The record offset and nonce a well-formed code names, or None."""
         if not _CODE.fullmatch(code):
             return None
         at, nonce = int(code[:8], 16), bytes.fromhex(code[8:])
         if at < _START or at + _RECORD.size > self.size_bytes:
             return None
+        return at, nonce
+
+    def _open(self, code: str, *, use: bool) -> bytes | None:
+        record = self._record(code)
+        if record is None:
+            return None
+        at, nonce = record
         with self._lock:
             found, length, used = _RECORD.unpack_from(self._block, at)
             end = at + _RECORD.size + length
             if found != nonce or used or end > self.size_bytes:
                 return None
-            _RECORD.pack_into(self._block, at, nonce, length, 1)
+            if use:
+                _RECORD.pack_into(self._block, at, nonce, length, 1)
             return self._block[at + _RECORD.size : end]

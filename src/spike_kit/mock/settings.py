@@ -17,6 +17,9 @@ DEFAULT_STATIC_TOKEN = "spike-mock-token"  # noqa: S105 - a public test token of
 """A bearer token the mock always accepts (as application 9999, user `mock-user`)."""
 DEFAULT_REDIRECT_HOSTS = ("example.com", "localhost", "127.0.0.1")
 DEFAULT_REDIRECT_URL = "https://example.com/spike/{provider_slug}/{application_user_id}"
+CONSENT_MODES = ("redirect", "page")
+"""How the consent URL answers: `redirect` plays the provider's consent at once (a 302 back,
+for tests); `page` shows a consent screen with Allow and Deny, for a person in a browser."""
 
 
 def bundled_spec_path() -> Path:
@@ -29,6 +32,11 @@ def bundled_spec_path() -> Path:
 
 def _frozenset(values: Iterable[str]) -> frozenset[str]:
     return frozenset(values)
+
+
+def _consent_mode(_instance: object, _attribute: object, value: str) -> None:
+    if value not in CONSENT_MODES:
+        raise ValueError(f"consent must be one of {', '.join(CONSENT_MODES)}, not {value!r}")
 
 
 @frozen
@@ -50,6 +58,9 @@ class MockSettings:
     flow_store_bytes: memory for open integration codes (oldest overwritten first), so memory
         stays flat under any load; shared by all workers.
     spec_path: the contract to serve; default the one bundled with the kit.
+    consent: `redirect` (the default) answers the consent URL with the redirect back at once;
+        `page` shows an HTML consent screen for the provider, with Allow and Deny, and the
+        user's answer leads back (see `spike_kit.mock.consent_page`).
     """
 
     applications: Mapping[int, str] = field(
@@ -68,6 +79,7 @@ class MockSettings:
     faults: bool = True
     flow_store_bytes: int = DEFAULT_FLOW_STORE_BYTES
     spec_path: Path = field(factory=bundled_spec_path)
+    consent: str = field(default="redirect", validator=_consent_mode)
 
     def __repr__(self) -> str:
         """Keys and tokens are test values, but they still stay out of logs by habit."""
@@ -75,5 +87,5 @@ class MockSettings:
             f"MockSettings(applications={sorted(self.applications)}, "
             f"static_tokens=<{len(self.static_tokens)}>, "
             f"redirect_hosts={sorted(self.redirect_hosts)}, "
-            f"seed={self.seed}, faults={self.faults})"
+            f"seed={self.seed}, faults={self.faults}, consent={self.consent!r})"
         )
