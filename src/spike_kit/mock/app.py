@@ -51,6 +51,13 @@ from spike_kit.mock.validation import (
     check_parameters,
     compile_rules,
 )
+from spike_kit.mock.webhooks import (
+    LEDGER_PATH,
+    WebhookSender,
+    ledger_endpoint,
+    send_endpoint,
+    webhook_sender,
+)
 from spike_kit.spec import JSON, load_spec, providers, server_base_path
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -122,6 +129,8 @@ class MockState:
     """Who a static token signs in as: the lowest application id, user `mock-user`."""
     worker: bytes = b"0"
     """This process's index among `spike-mock --workers N`, sent back in `x-spike-mock-worker`."""
+    webhooks: WebhookSender | None = None
+    """Delivers Spike's webhook events when the settings name a webhook URL."""
     _origins: dict[tuple[str, Any], str] = field(factory=dict, init=False)
 
     @classmethod
@@ -143,6 +152,7 @@ class MockState:
             flows=FlowStore(settings.flow_store_bytes, _nonce_source(settings.seed)),
             faults=FaultLedger(),
             static_identity=Identity(min(settings.applications, default=0), STATIC_USER),
+            webhooks=webhook_sender(settings, spec),
         )
 
     def public_url(self, scope: Scope) -> str:
@@ -349,8 +359,21 @@ async def consent(state: MockState, request: Request) -> Reply:
     outcome = outcome or flow.outcome
     if outcome and outcome != "success":
         back["error"] = outcome
+    elif state.webhooks is not None:  # Spike tells the application server to server too
+        state.webhooks.integration_created(flow.identity.application_user_id, flow.provider_slug)
     location = _with_query(target, back).encode("utf-8")
     return Reply(302, b"", None, ((b"location", location),))
+
+
+async def _mock_webhooks(state: MockState, request: Request) -> Reply:
+    """The mock-only webhook routes (`spike_kit.mock.webhooks`), for a signed-in caller."""
+    identity = authenticate(state, request.headers)
+    if isinstance(identity, Reply):
+        return identity
+    if request.scope["method"] == "POST":
+        return await send_endpoint(state.webhooks, request.receive, request.headers)
+    query = parse_query(request.scope.get("query_string", b""))
+    return await ledger_endpoint(state.webhooks, query)
 
 
 HOT = {"getIntegrationInitUrl"}
@@ -441,6 +464,7 @@ def build_routes(state: MockState) -> list[Route]:
         )
     consent_path = f"{state.base_path}/providers/{{provider_slug}}/integration/init/ic/{{ic}}"
     by_path.setdefault(consent_path, {})["GET"] = consent
+    by_path[LEDGER_PATH] = {"GET": _mock_webhooks, "POST": _mock_webhooks}
     routes = []
     for template, endpoints in by_path.items():
         if "GET" in endpoints:
@@ -463,6 +487,11 @@ class MockApp:
     def __init__(self, state: MockState) -> None:
         self.state = AppState(state)
         self._routes = build_routes(state)
+
+    def close(self) -> None:
+        """Stop what runs beside the requests (webhook deliveries); requests need nothing."""
+        if self.state.mock.webhooks is not None:
+            self.state.mock.webhooks.close()
 
     def _route(self, path: str, method: str) -> tuple[Endpoint, dict[str, str]] | Reply:
         for route in self._routes:

@@ -4,9 +4,12 @@
 - `spike_mock_server`: a real mock on a free port of 127.0.0.1, for code that makes its own
   HTTP connections or follows the consent redirect in a real client.
 - `spike_mock_settings`: override it in your conftest to change applications, redirect hosts...
+- `spike_webhooks`: delivers Spike's webhook events, signed with the settings' webhook key, to
+  your own ASGI app (in-process) or URL (`spike_kit.webhooks.send`).
 
 Both give a `MockHandle`: `base_url`, `client()` (a configured `AuthenticatedClient` when the
-client package is installed), `token_for(user_id)` and the settings.
+client package is installed), `token_for(user_id)`, the settings, and `webhooks` (the mock's
+webhook sender and its ledger, when the settings name a `webhook_url`).
 
 pytest loads this module in every run of every environment the kit is installed in, so it
 imports nothing beyond the kit's base dependencies; the mock itself (the kit's `mock` extra)
@@ -26,6 +29,9 @@ from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN, MockSettings
 if TYPE_CHECKING:
     import httpx
     from spike_api_client import AuthenticatedClient
+
+    from spike_kit.mock.webhooks import WebhookSender
+    from spike_kit.webhooks.send import WebhookDeliverer
 
 
 def _require_the_mock_extra() -> None:
@@ -55,6 +61,9 @@ class MockHandle:
         self.async_transport = async_transport
         self._issue = issue
         self._clients: list[AuthenticatedClient] = []
+        self.webhooks: WebhookSender | None = None
+        """The mock's webhook deliveries (`send`, `deliveries`, `settle`); None without a
+        `webhook_url` in the settings."""
 
     def token_for(self, application_user_id: str, application_id: int | None = None) -> str:
         """A valid bearer token for this user, as `POST /auth/hmac` would issue it."""
@@ -118,11 +127,13 @@ def spike_mock(spike_mock_settings: MockSettings) -> Iterator[MockHandle]:
         transport=transport,
         async_transport=httpx.ASGITransport(app=app),
     )
+    handle.webhooks = app.state.mock.webhooks
     try:
         yield handle
     finally:
         handle.close()
         transport.close()
+        app.close()
 
 
 @pytest.fixture
@@ -135,7 +146,22 @@ def spike_mock_server(spike_mock_settings: MockSettings) -> Iterator[MockHandle]
         handle = MockHandle(
             spike_mock_settings, server.base_url, server.app.state.mock.issuer.issue
         )
+        handle.webhooks = server.app.state.mock.webhooks
         try:
             yield handle
         finally:
             handle.close()
+
+
+@pytest.fixture
+def spike_webhooks(spike_mock_settings: MockSettings) -> Iterator[WebhookDeliverer]:
+    """Delivers signed webhook events to your receiver: `spike_webhooks.to_app(app, "/path")`
+    or `.to_url(url)`, then `.deliver([...])`; the key is the settings' `webhook_key`."""
+    _require_the_mock_extra()
+    from spike_kit.webhooks.send import WebhookDeliverer
+
+    deliverer = WebhookDeliverer(spike_mock_settings.webhook_key, spike_mock_settings.spec_path)
+    try:
+        yield deliverer
+    finally:
+        deliverer.close()

@@ -17,6 +17,8 @@ DEFAULT_STATIC_TOKEN = "spike-mock-token"  # noqa: S105 - a public test token of
 """A bearer token the mock always accepts (as application 9999, user `mock-user`)."""
 DEFAULT_REDIRECT_HOSTS = ("example.com", "localhost", "127.0.0.1")
 DEFAULT_REDIRECT_URL = "https://example.com/spike/{provider_slug}/{application_user_id}"
+DEFAULT_WEBHOOK_KEY = "spike-mock-webhook-key-0123456789"
+"""The key the mock signs its webhook deliveries with. A test value, public by design."""
 
 
 def bundled_spec_path() -> Path:
@@ -50,6 +52,11 @@ class MockSettings:
     flow_store_bytes: memory for open integration codes (oldest overwritten first), so memory
         stays flat under any load; shared by all workers.
     spec_path: the contract to serve; default the one bundled with the kit.
+    webhook_url: where the mock POSTs Spike's webhook events (`spike_kit.mock.webhooks`);
+        None (the default) sends none.
+    webhook_key: the webhook signature key the deliveries are signed with.
+    webhook_time_scale: every wait of the delivery schedule times this (0.001: Spike's 5 s
+        retry after 5 ms).
     """
 
     applications: Mapping[int, str] = field(
@@ -68,6 +75,9 @@ class MockSettings:
     faults: bool = True
     flow_store_bytes: int = DEFAULT_FLOW_STORE_BYTES
     spec_path: Path = field(factory=bundled_spec_path)
+    webhook_url: str | None = None
+    webhook_key: str = DEFAULT_WEBHOOK_KEY
+    webhook_time_scale: float = 1.0
 
     def __repr__(self) -> str:
         """Keys and tokens are test values, but they still stay out of logs by habit."""
