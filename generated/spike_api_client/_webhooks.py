@@ -224,7 +224,8 @@ def new_events(
     returns is done at most once (a failure halfway is not retried), which is right for
     one-off work such as a notification; work that must not be lost belongs in an idempotent
     store instead. An event twice in one delivery is returned once. Async stores:
-    `anew_events`.
+    `anew_events`. A store that cannot claim raises through (`MemoryReplayStore` when full:
+    `ReplayStoreFullError`); answer 500 and Spike delivers again later.
 
     keep_for: seconds each key is kept; at least Spike's retry span, or a late retry would
         pass as new.
