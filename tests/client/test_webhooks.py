@@ -163,7 +163,6 @@ def _event(**changes: object) -> dict[str, object]:
     ("events", "where"),
     [
         ({"not": "an array"}, "the body"),
-        ([], "the body"),
         ([{k: v for k, v in DOCS_EXAMPLE[0].items() if k != "provider_slug"}], "0"),
         ([_event(application_user_id="has space")], "0/application_user_id"),
         ([_event(event_type="")], "0/event_type"),
@@ -172,10 +171,10 @@ def _event(**changes: object) -> dict[str, object]:
         ([_event(timestamp="2025-04-15T13:33:55")], "0/timestamp"),
         ([_event(timestamp="2025-04-15t13:33:55.1z")], "0/timestamp"),
         ([_event(latest_record_end_at="yesterday")], "0/latest_record_end_at"),
+        ([_event(earliest_record_start_at="2025-04-15t09:30:00z")], "0/earliest_record_start_at"),
     ],
     ids=[
         "object",
-        "empty",
         "no provider",
         "bad user id",
         "empty type",
@@ -184,6 +183,7 @@ def _event(**changes: object) -> dict[str, object]:
         "no zone",
         "lower-case t and z",
         "not a time",
+        "a bound in lower case",
     ],
 )
 def test_a_signed_body_that_breaks_the_contract_is_refused(events: object, where: str) -> None:
@@ -204,6 +204,16 @@ def test_unknown_event_types_and_fields_are_kept() -> None:
     assert not event.is_known_type
     assert event.model.additional_properties == {"score": {"value": 87}}
     assert event.data["score"] == {"value": 87}
+
+
+def test_an_empty_delivery_and_null_fields_are_read() -> None:
+    """`WebhookDelivery` may be empty, and an event's optional fields null (inferred: a Go
+    server writes an empty list as null)."""
+    assert _read(b"[]") == []
+    nulls = {"metrics": None, "activity_types": None, "earliest_record_start_at": None}
+    (event,) = _read(encode_events([_event(**nulls, latest_record_end_at=None)]))
+    assert event.model.metrics is None
+    assert event.model.latest_record_end_at is None
 
 
 def test_only_the_required_fields_are_enough() -> None:

@@ -33,21 +33,25 @@ class WebhookEvent:
                 or updated data from the provider), `provider_integration_created` (the user
                 integrated a provider), `provider_integration_deleted` (an integration was deleted).
             provider_slug (str): A provider's canonical lowercase name; open to values this contract does not list.
-            metrics (list[str] | Unset): The metric types the event involves, such as `steps` or `distance`.
-            activity_types (list[str] | Unset): The activity types the event involves, if any, such as `walking`.
-            earliest_record_start_at (datetime.datetime | Unset): The start of the earliest record the event involves (ISO
+            metrics (list[str] | None | Unset): The metric types the event involves, such as `steps` or `distance`. May be
+                null or
+                absent (inferred: events about an integration involve no records, and a Go server
+                writes an empty list as null), like the three fields below.
+            activity_types (list[str] | None | Unset): The activity types the event involves, if any, such as `walking`.
+            earliest_record_start_at (datetime.datetime | None | Unset): The start of the earliest record the event involves
+                (ISO 8601).
+            latest_record_end_at (datetime.datetime | None | Unset): The end of the latest record the event involves (ISO
                 8601).
-            latest_record_end_at (datetime.datetime | Unset): The end of the latest record the event involves (ISO 8601).
     """
 
     application_user_id: str
     timestamp: datetime.datetime
     event_type: str
     provider_slug: str
-    metrics: list[str] | Unset = UNSET
-    activity_types: list[str] | Unset = UNSET
-    earliest_record_start_at: datetime.datetime | Unset = UNSET
-    latest_record_end_at: datetime.datetime | Unset = UNSET
+    metrics: list[str] | None | Unset = UNSET
+    activity_types: list[str] | None | Unset = UNSET
+    earliest_record_start_at: datetime.datetime | None | Unset = UNSET
+    latest_record_end_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,21 +63,39 @@ class WebhookEvent:
 
         provider_slug = self.provider_slug
 
-        metrics: list[str] | Unset = UNSET
-        if not isinstance(self.metrics, Unset):
+        metrics: list[str] | None | Unset
+        if isinstance(self.metrics, Unset):
+            metrics = UNSET
+        elif isinstance(self.metrics, list):
             metrics = self.metrics
 
-        activity_types: list[str] | Unset = UNSET
-        if not isinstance(self.activity_types, Unset):
+        else:
+            metrics = self.metrics
+
+        activity_types: list[str] | None | Unset
+        if isinstance(self.activity_types, Unset):
+            activity_types = UNSET
+        elif isinstance(self.activity_types, list):
             activity_types = self.activity_types
 
-        earliest_record_start_at: str | Unset = UNSET
-        if not isinstance(self.earliest_record_start_at, Unset):
-            earliest_record_start_at = self.earliest_record_start_at.isoformat()
+        else:
+            activity_types = self.activity_types
 
-        latest_record_end_at: str | Unset = UNSET
-        if not isinstance(self.latest_record_end_at, Unset):
+        earliest_record_start_at: None | str | Unset
+        if isinstance(self.earliest_record_start_at, Unset):
+            earliest_record_start_at = UNSET
+        elif isinstance(self.earliest_record_start_at, datetime.datetime):
+            earliest_record_start_at = self.earliest_record_start_at.isoformat()
+        else:
+            earliest_record_start_at = self.earliest_record_start_at
+
+        latest_record_end_at: None | str | Unset
+        if isinstance(self.latest_record_end_at, Unset):
+            latest_record_end_at = UNSET
+        elif isinstance(self.latest_record_end_at, datetime.datetime):
             latest_record_end_at = self.latest_record_end_at.isoformat()
+        else:
+            latest_record_end_at = self.latest_record_end_at
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -107,23 +129,75 @@ class WebhookEvent:
 
         provider_slug = d.pop("provider_slug")
 
-        metrics = cast(list[str], d.pop("metrics", UNSET))
+        def _parse_metrics(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                metrics_type_0 = cast(list[str], data)
 
-        activity_types = cast(list[str], d.pop("activity_types", UNSET))
+                return metrics_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
 
-        _earliest_record_start_at = d.pop("earliest_record_start_at", UNSET)
-        earliest_record_start_at: datetime.datetime | Unset
-        if isinstance(_earliest_record_start_at, Unset):
-            earliest_record_start_at = UNSET
-        else:
-            earliest_record_start_at = datetime.datetime.fromisoformat(_earliest_record_start_at)
+        metrics = _parse_metrics(d.pop("metrics", UNSET))
 
-        _latest_record_end_at = d.pop("latest_record_end_at", UNSET)
-        latest_record_end_at: datetime.datetime | Unset
-        if isinstance(_latest_record_end_at, Unset):
-            latest_record_end_at = UNSET
-        else:
-            latest_record_end_at = datetime.datetime.fromisoformat(_latest_record_end_at)
+        def _parse_activity_types(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                activity_types_type_0 = cast(list[str], data)
+
+                return activity_types_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        activity_types = _parse_activity_types(d.pop("activity_types", UNSET))
+
+        def _parse_earliest_record_start_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                earliest_record_start_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return earliest_record_start_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        earliest_record_start_at = _parse_earliest_record_start_at(
+            d.pop("earliest_record_start_at", UNSET)
+        )
+
+        def _parse_latest_record_end_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                latest_record_end_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return latest_record_end_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        latest_record_end_at = _parse_latest_record_end_at(d.pop("latest_record_end_at", UNSET))
 
         webhook_event = cls(
             application_user_id=application_user_id,
