@@ -145,6 +145,18 @@ def test_the_text_report_names_each_fault(
     assert out.rstrip().endswith("15 cases, 15 fault(s)")
 
 
+def test_a_receiver_with_another_key_gets_a_hint(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = readme_receiver(monkeypatch)["receive_spike_webhook"]
+    with serve(readme) as url:
+        monkeypatch.setenv("SPIKE_WEBHOOK_KEY", "not-the-receivers-key-000")
+        assert main([url]) == 1
+    out = capsys.readouterr().out
+    assert "every valid delivery was refused with 401: does the receiver verify with" in out
+    assert "not-the-receivers-key-000" not in out
+
+
 def test_nothing_is_sent_without_a_key_or_to_a_url_that_is_not_http(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -84,7 +84,8 @@ def test_a_newline_added_when_the_body_was_saved_is_named(
 ) -> None:
     status, said = _verify(tmp_path, monkeypatch, capsys, BODY + b"\n", sign(BODY, KEY).signature)
     assert status == 1
-    assert "the body without its trailing newline" in said
+    assert "matches the contract's scheme over the body without its trailing newline" in said
+    assert "scheme is wrong" not in said
 
 
 def test_a_signed_body_that_is_not_the_contracts_shape_is_said(

@@ -311,8 +311,8 @@ def main(argv: list[str] | None = None, prog: str = "spike-kit webhook check") -
 
 
 def _print_text(url: str, results: list[Result], time_limit: float) -> None:
-    print(f"webhook receiver check of {url}: valid deliveries must be answered 200 within")
-    print(f"{time_limit:g} s; forged and broken ones ({SIGNATURE_HEADER}) refused with a 4xx")
+    print(f"webhook receiver check: {url}")
+    print(f"valid deliveries must get 200 within {time_limit:g} s, forged and broken ones a 4xx")
     for result in results:
         answer = result.answer
         got = answer.error or f"{answer.status} in {answer.seconds:.2f} s"
@@ -322,3 +322,13 @@ def _print_text(url: str, results: list[Result], time_limit: float) -> None:
             print(f"     {result.fault}")
     faults = sum(1 for result in results if result.fault is not None)
     print(f"{len(results)} cases, {faults} fault(s)")
+    if _refused_every_valid_one(results):
+        print(
+            f"every valid delivery was refused with 401: does the receiver verify with the "
+            f"key this check signed with ({SIGNATURE_HEADER}, the key in the environment)?"
+        )
+
+
+def _refused_every_valid_one(results: list[Result]) -> bool:
+    valid = [r for r in results if r.expected.startswith("200")]
+    return bool(valid) and all(r.answer.status == 401 for r in valid)

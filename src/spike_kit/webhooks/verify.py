@@ -127,12 +127,22 @@ def main(argv: list[str] | None = None, prog: str = "spike-kit webhook verify") 
     except (SpecLoadError, WebhookContractError) as exc:
         print(f"{prog}: the contract cannot be used: {exc}", file=sys.stderr)
         return 2
-    if signature_matches(key.encode("utf-8"), body, args.signature.strip()):
+    raw_key, signature = key.encode("utf-8"), args.signature.strip()
+    if signature_matches(raw_key, body, signature):
         print(
             f"the signature matches: lowercase hex HMAC-SHA256 of the body's {len(body):,} "
             "bytes, keyed with the webhook signature key, as the contract infers"
         )
         return _shape(contract, body)
+    stripped = body.rstrip(b"\r\n")
+    if stripped != body and signature_matches(raw_key, stripped, signature):
+        print(
+            "the signature matches the contract's scheme over the body without its trailing "
+            "newline. Most likely the newline was added when the file was saved (editors and "
+            "`echo` add one): save the body byte for byte, from the raw request, and run this "
+            "again to confirm the scheme"
+        )
+        return 1
     found = other_scheme(key, body, args.signature)
     if found is None:
         print(
