@@ -35,6 +35,7 @@ from spike_kit.mock.asgi import Reply, json_reply, problem, read_body
 from spike_kit.mock.settings import DEFAULT_WEBHOOK_KEY
 from spike_kit.webhooks.contract import WebhookContract
 from spike_kit.webhooks.events import (
+    INTEGRATION_CREATED,
     SignedDelivery,
     event,
     signed_delivery,
@@ -192,9 +193,7 @@ class WebhookSender:
         """What Spike sends when a user integrated a provider (the consent flow's end); None
         when too many deliveries are pending (the mock's answer to the browser goes on)."""
         try:
-            return self.send(
-                [event("provider_integration_created", application_user_id, provider_slug)]
-            )
+            return self.send([event(INTEGRATION_CREATED, application_user_id, provider_slug)])
         except TooManyPendingError:
             return None
 
