@@ -19,6 +19,7 @@ from tests.client.readme_blocks import (
     CONSUMER_SUITE,
     DOCUMENTED_MOCK,
     FRAGMENT,
+    WEBHOOK_RECEIVER,
     fenced_blocks,
 )
 from tests.support import REPO
@@ -42,7 +43,8 @@ def _plugin_examples() -> list[str]:
 def test_every_python_block_runs_or_says_it_is_a_fragment(readme: str) -> None:
     """Run by a test: the client README's blocks aimed at the documented mock
     (tests/client/test_readme_examples.py), the service's test module
-    (tests/release/test_built_wheel.py) and the plugin examples (below)."""
+    (tests/release/test_built_wheel.py), the webhook handler (tests/webhooks/) and the plugin
+    examples (below)."""
     text = (ROOT / readme).read_text(encoding="utf-8")
     plugin = _plugin_examples()
     unmarked = [
@@ -50,7 +52,7 @@ def test_every_python_block_runs_or_says_it_is_a_fragment(readme: str) -> None:
         for language, body, paragraph in fenced_blocks(text)
         if language == "python"
         and DOCUMENTED_MOCK not in body
-        and not body.startswith(CONSUMER_SUITE)
+        and not body.startswith((CONSUMER_SUITE, WEBHOOK_RECEIVER))
         and body not in plugin
         and FRAGMENT not in paragraph
     ]

@@ -24,6 +24,23 @@ from ._replay import AsyncReplayStore, MemoryReplayStore, ReplayStore
 from ._retry import RetryPolicy
 from ._state import JSONData, JSONValue, StateSigner, VerifiedState
 from ._tokens import TokenStore
+from ._webhook_errors import (
+    BadSignatureError,
+    MissingSignatureError,
+    WebhookError,
+    WebhookNotJSONError,
+    WebhookShapeError,
+    WebhookSignatureError,
+    WebhookTooLargeError,
+)
+from ._webhooks import (
+    ReceivedEvent,
+    anew_events,
+    new_events,
+    read_webhook,
+    sign_webhook_body,
+    verify_webhook,
+)
 from .auth import aexchange_token, exchange_token, sign_application_user_id
 from .client import AuthenticatedClient, Client
 from .errors import (
@@ -44,7 +61,7 @@ from .errors import (
     UnsafeRedirectError,
 )
 
-__version__ = "1.1.1"
+__version__ = "1.2.0"
 # The contract this client was generated from: `info.version` of the kit's openapi/spike.yaml.
 __spec_version__ = "3.0.2"
 
@@ -97,4 +114,18 @@ __all__ = [
     "exchange_token",
     "read_redirect_back",
     "sign_application_user_id",
+    # webhooks: Spike's events, verified and typed
+    "BadSignatureError",
+    "MissingSignatureError",
+    "ReceivedEvent",
+    "WebhookError",
+    "WebhookNotJSONError",
+    "WebhookShapeError",
+    "WebhookSignatureError",
+    "WebhookTooLargeError",
+    "anew_events",
+    "new_events",
+    "read_webhook",
+    "sign_webhook_body",
+    "verify_webhook",
 ]

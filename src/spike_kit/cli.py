@@ -120,9 +120,30 @@ COMMANDS = (
         "benchmark (prints figures): the README's gate commands from a fresh clone (in a checkout)",
         "a checkout of the kit (it runs its scripts/bench_gate)",
     ),
+    Command(
+        "bench webhooks",
+        "spike_kit.bench.webhook_verify",
+        "benchmark (prints figures): the client verifying and reading a 1 MB webhook delivery",
+        "spike-api-client",
+    ),
+    Command(
+        "webhook verify",
+        "spike_kit.webhooks.verify",
+        "does one delivery captured from Spike verify as the contract says? (key from the env)",
+        f"pip install '{KIT}'",
+    ),
+    Command(
+        "webhook check",
+        "spike_kit.webhooks.check",
+        "send a webhook receiver valid and hostile deliveries; report what it got wrong",
+        MOCK_EXTRA,
+    ),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
-GROUPS = {"bench": tuple(c.name.split()[1] for c in COMMANDS if c.name.startswith("bench "))}
+GROUPS = {
+    group: tuple(c.name.split()[1] for c in COMMANDS if c.name.startswith(f"{group} "))
+    for group in ("bench", "webhook")
+}
 HELP = ("-h", "--help")
 
 Main = Callable[[list[str], str], int]

@@ -52,7 +52,11 @@ class RepoLayout:
     def shared_runtime_sources(self) -> dict[Path, str]:
         """Kit modules the client's runtime uses too, and their names in the package: one
         source for a rule both sides must apply alike."""
-        return {self.root / "src" / "spike_kit" / "statuses.py": "_statuses.py"}
+        kit = self.root / "src" / "spike_kit"
+        return {
+            kit / "statuses.py": "_statuses.py",
+            kit / "webhooks" / "signature.py": "_webhook_signature.py",
+        }
 
     def copy_generator_inputs(self, root: Path) -> RepoLayout:
         """The generator's config, templates and runtime (with the kit modules it shares),

@@ -16,6 +16,9 @@ DOCUMENTED_MOCK = "127.0.0.1:8765"
 CONSUMER_SUITE = "# tests/test_spike.py in your service"
 """The first line of the top-level README's example test module of a service (run by
 `tests/release/test_built_wheel.py` against the built wheels)."""
+WEBHOOK_RECEIVER = "# webhooks.py in your service"
+"""The first line of the top-level README's webhook handler (run behind a real server by
+`tests/webhooks/`)."""
 FRAGMENT = "fragment"
 """The word the paragraph before a block that no test runs must say."""
 _FENCE = re.compile(r"```(\w*)\n(.*?)```", re.DOTALL)

@@ -6,6 +6,7 @@ from .integration_init_url import IntegrationInitUrl
 from .integration_redirect_back import IntegrationRedirectBack
 from .problem import Problem
 from .problem_error import ProblemError
+from .webhook_event import WebhookEvent
 
 __all__ = (
     "HmacTokenRequest",
@@ -14,4 +15,5 @@ __all__ = (
     "IntegrationRedirectBack",
     "Problem",
     "ProblemError",
+    "WebhookEvent",
 )

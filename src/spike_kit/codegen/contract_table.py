@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from spike_kit.spec import JSON, escape_token, iter_operations, with_integer_format_bounds
+from spike_kit.webhooks.contract import build_webhook_table
 
 REDIRECT_TARGET_KEY = "x-spike-redirect-target"
 REDIRECT_BACK_KEY = "x-spike-redirect-back"
@@ -118,6 +119,7 @@ def build_contract_table(document: dict[str, JSON]) -> dict[str, Any]:
         "api_version": document.get("info", {}).get("version"),
         "servers": [server.get("url") for server in document.get("servers", [])],
         "operations": operations,
+        "webhooks": build_webhook_table(document, _for_validation),
     }
 
 

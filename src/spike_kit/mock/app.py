@@ -52,6 +52,13 @@ from spike_kit.mock.validation import (
     check_parameters,
     compile_rules,
 )
+from spike_kit.mock.webhooks import (
+    LEDGER_PATH,
+    WebhookSender,
+    ledger_endpoint,
+    send_endpoint,
+    webhook_sender,
+)
 from spike_kit.spec import JSON, load_file, providers, server_base_path
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -125,6 +132,8 @@ class MockState:
     """Who a static token signs in as: the lowest application id, user `mock-user`."""
     worker: bytes = b"0"
     """This process's index among `spike-mock --workers N`, sent back in `x-spike-mock-worker`."""
+    webhooks: WebhookSender | None = None
+    """Delivers Spike's webhook events when the settings name a webhook URL."""
     _origins: dict[tuple[str, Any], str] = field(factory=dict, init=False)
 
     @classmethod
@@ -151,6 +160,7 @@ class MockState:
             flows=FlowStore(settings.flow_store_bytes, _nonce_source(settings.seed)),
             faults=FaultLedger(),
             static_identity=Identity(min(settings.applications, default=0), STATIC_USER),
+            webhooks=webhook_sender(settings, spec),
         )
 
     def public_url(self, scope: Scope) -> str:
@@ -358,6 +368,8 @@ def finish_flow(state: MockState, flow: Flow, outcome: str | None, status: int =
         back["state"] = flow.state
     if outcome and outcome != "success":
         back["error"] = outcome
+    elif state.webhooks is not None:  # Spike tells the application server to server too
+        state.webhooks.integration_created(flow.identity.application_user_id, flow.provider_slug)
     location = _with_query(redirect_target(state, flow), back).encode("utf-8")
     return Reply(status, b"", None, ((b"location", location),))
 
@@ -370,6 +382,17 @@ async def consent(state: MockState, request: Request) -> Reply:
         return problem(404, "unknown or already used integration code")
     outcome = parse_query(request.scope.get("query_string", b"")).get("outcome", [None])[0]
     return finish_flow(state, flow, outcome or flow.outcome)
+
+
+async def _mock_webhooks(state: MockState, request: Request) -> Reply:
+    """The mock-only webhook routes (`spike_kit.mock.webhooks`), for a signed-in caller."""
+    identity = authenticate(state, request.headers)
+    if isinstance(identity, Reply):
+        return identity
+    if request.scope["method"] == "POST":
+        return await send_endpoint(state.webhooks, request.receive, request.headers)
+    query = parse_query(request.scope.get("query_string", b""))
+    return await ledger_endpoint(state.webhooks, query)
 
 
 HOT = {"getIntegrationInitUrl"}
@@ -465,6 +488,7 @@ def build_routes(state: MockState) -> list[Route]:
         by_path.setdefault(consent_path, {}).update(GET=show_consent, POST=answer_consent)
     else:
         by_path.setdefault(consent_path, {})["GET"] = consent
+    by_path[LEDGER_PATH] = {"GET": _mock_webhooks, "POST": _mock_webhooks}
     routes = []
     for template, endpoints in by_path.items():
         if "GET" in endpoints:
@@ -487,6 +511,11 @@ class MockApp:
     def __init__(self, state: MockState) -> None:
         self.state = AppState(state)
         self._routes = build_routes(state)
+
+    def close(self) -> None:
+        """Stop what runs beside the requests (webhook deliveries); requests need nothing."""
+        if self.state.mock.webhooks is not None:
+            self.state.mock.webhooks.close()
 
     def _route(self, path: str, method: str) -> tuple[Endpoint, dict[str, str]] | Reply:
         for route in self._routes:

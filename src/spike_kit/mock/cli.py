@@ -22,6 +22,7 @@ from spike_kit.mock.settings import (
     MockSettings,
     bundled_spec_path,
 )
+from spike_kit.mock.webhooks import add_webhook_arguments
 from spike_kit.mock.workers import ReadyServer, serve_workers
 from spike_kit.spec import SpecLoadError
 
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--spec", type=Path, default=None, help="serve another copy of the spec")
     parser.add_argument("--access-log", action="store_true", help="log every request (slower)")
+    add_webhook_arguments(parser)
     return parser
 
 
@@ -131,11 +133,21 @@ def settings_from(args: argparse.Namespace) -> MockSettings:
         faults=not args.no_faults,
         spec_path=args.spec or bundled_spec_path(),
         consent=args.consent,
+        webhook_url=args.webhook_url,
+        webhook_key=args.webhook_key,
+        webhook_time_scale=args.webhook_time_scale,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.webhook_url and args.workers > 1:
+        print(
+            "spike-mock: --webhook-url needs --workers 1: each worker would deliver and keep "
+            "its own ledger of deliveries, which no test could read whole",
+            file=sys.stderr,
+        )
+        return 2
     try:
         app = create_app(settings_from(args))
     except SpecLoadError as exc:  # SpecNotServableError too: each reason at its line
@@ -162,5 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spike-mock ready on http://{args.host}:{port}{base_path}", flush=True)
 
     server = ReadyServer(config, on_ready=ready)
-    server.run()
+    try:
+        server.run()
+    finally:
+        app.close()
     return 0 if server.started else 1

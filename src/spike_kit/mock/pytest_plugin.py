@@ -6,10 +6,14 @@
 - `spike_mock_settings`: override it in your conftest to change applications, redirect hosts...
 - `spike_application`: an `ApplicationClient` wired to the in-process mock (its first
   application and key), for sync and async tests alike; closed after the test.
+- `spike_webhooks`: delivers Spike's webhook events, signed with the settings' webhook key, to
+  your own ASGI app (in-process) or URL (`spike_kit.webhooks.send`).
 
 `spike_mock` and `spike_mock_server` give a `MockHandle`: `base_url`, `client()` (a configured
 `AuthenticatedClient` when the client package is installed), `application_client()` (an
-`ApplicationClient` acting for the mock's application), `token_for(user_id)` and the settings.
+`ApplicationClient` acting for the mock's application), `token_for(user_id)`, the settings,
+and `webhooks` (the mock's webhook sender and its ledger, when the settings name a
+`webhook_url`).
 
 pytest loads this module in every run of every environment the kit is installed in, so it
 imports nothing beyond the kit's base dependencies; the mock itself (the kit's `mock` extra)
@@ -29,6 +33,9 @@ from spike_kit.mock.settings import DEFAULT_STATIC_TOKEN, MockSettings
 if TYPE_CHECKING:
     import httpx
     from spike_api_client import ApplicationClient, AuthenticatedClient
+
+    from spike_kit.mock.webhooks import WebhookSender
+    from spike_kit.webhooks.send import WebhookDeliverer
 
 
 def _require_the_mock_extra() -> None:
@@ -58,6 +65,9 @@ class MockHandle:
         self.async_transport = async_transport
         self._issue = issue
         self._clients: list[AuthenticatedClient | ApplicationClient] = []
+        self.webhooks: WebhookSender | None = None
+        """The mock's webhook deliveries (`send`, `deliveries`, `settle`); None without a
+        `webhook_url` in the settings."""
 
     def token_for(self, application_user_id: str, application_id: int | None = None) -> str:
         """A valid bearer token for this user, as `POST /auth/hmac` would issue it."""
@@ -135,11 +145,13 @@ def spike_mock(spike_mock_settings: MockSettings) -> Iterator[MockHandle]:
         transport=transport,
         async_transport=httpx.ASGITransport(app=app),
     )
+    handle.webhooks = app.state.mock.webhooks
     try:
         yield handle
     finally:
         handle.close()
         transport.close()
+        app.close()
 
 
 @pytest.fixture
@@ -152,6 +164,7 @@ def spike_mock_server(spike_mock_settings: MockSettings) -> Iterator[MockHandle]
         handle = MockHandle(
             spike_mock_settings, server.base_url, server.app.state.mock.issuer.issue
         )
+        handle.webhooks = server.app.state.mock.webhooks
         try:
             yield handle
         finally:
@@ -163,3 +176,17 @@ def spike_application(spike_mock: MockHandle) -> ApplicationClient:
     """An `ApplicationClient` for the in-process mock's application: `for_user(user_id)`
     in sync and async tests alike (each event loop gets its own connections)."""
     return spike_mock.application_client()
+
+
+@pytest.fixture
+def spike_webhooks(spike_mock_settings: MockSettings) -> Iterator[WebhookDeliverer]:
+    """Delivers signed webhook events to your receiver: `spike_webhooks.to_app(app, "/path")`
+    or `.to_url(url)`, then `.deliver([...])`; the key is the settings' `webhook_key`."""
+    _require_the_mock_extra()
+    from spike_kit.webhooks.send import WebhookDeliverer
+
+    deliverer = WebhookDeliverer(spike_mock_settings.webhook_key, spike_mock_settings.spec_path)
+    try:
+        yield deliverer
+    finally:
+        deliverer.close()

@@ -103,6 +103,7 @@ class MockServer:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        self.app.close()
 
     def __enter__(self) -> MockServer:
         return self.start()

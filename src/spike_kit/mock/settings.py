@@ -20,6 +20,8 @@ DEFAULT_REDIRECT_URL = "https://example.com/spike/{provider_slug}/{application_u
 CONSENT_MODES = ("redirect", "page")
 """How the consent URL answers: `redirect` plays the provider's consent at once (a 302 back,
 for tests); `page` shows a consent screen with Allow and Deny, for a person in a browser."""
+DEFAULT_WEBHOOK_KEY = "spike-mock-webhook-key-0123456789"
+"""The key the mock signs its webhook deliveries with. A test value, public by design."""
 
 
 def bundled_spec_path() -> Path:
@@ -61,6 +63,11 @@ class MockSettings:
     consent: `redirect` (the default) answers the consent URL with the redirect back at once;
         `page` shows an HTML consent screen for the provider, with Allow and Deny, and the
         user's answer leads back (see `spike_kit.mock.consent_page`).
+    webhook_url: where the mock POSTs Spike's webhook events (`spike_kit.mock.webhooks`);
+        None (the default) sends none.
+    webhook_key: the webhook signature key the deliveries are signed with.
+    webhook_time_scale: every wait of the delivery schedule times this (0.001: Spike's 5 s
+        retry after 5 ms).
     """
 
     applications: Mapping[int, str] = field(
@@ -80,6 +87,9 @@ class MockSettings:
     flow_store_bytes: int = DEFAULT_FLOW_STORE_BYTES
     spec_path: Path = field(factory=bundled_spec_path)
     consent: str = field(default="redirect", validator=_consent_mode)
+    webhook_url: str | None = None
+    webhook_key: str = DEFAULT_WEBHOOK_KEY
+    webhook_time_scale: float = 1.0
 
     def __repr__(self) -> str:
         """Keys and tokens are test values, but they still stay out of logs by habit."""
