@@ -10,8 +10,10 @@ is sorted here into what it is, so that its verdict says so instead of a blanket
   compatibility; openapi-spec-validator and Spectral judge validity);
 - the document's `openapi` version: both sides are read in one dialect (`normalize`), so the
   number itself changes nothing;
-- webhooks, callbacks and an operation's own `servers`: part of the contract, but not of what
-  a generated client does, and compat does not judge them; they count as a compatible change,
+- webhooks: requests Spike sends to the teams' receivers, judged by `webhooks` (what Spike
+  sends like a response, what receivers answer like a request);
+- callbacks and an operation's own `servers`: part of the contract, but not of what a
+  generated client does, and compat does not judge them; they count as a compatible change,
   so the version rule asks for a bump and a reviewer reads what changed.
 """
 
@@ -22,6 +24,7 @@ from typing import Any
 
 from spike_kit.compat.model import Change, Kind, Severity, first_difference, join
 from spike_kit.compat.schemas import strip_annotations
+from spike_kit.compat.webhooks import webhook_changes
 
 OPENAPI_FIELDS = frozenset(
     {
@@ -66,10 +69,14 @@ def document_changes(
     old_doc: dict[str, Any], new_doc: dict[str, Any], *, rules_found: bool
 ) -> Iterator[Change]:
     """The document's differences outside what the rules judge, one finding per top-level
-    field; the fields the rules walk too, when they found nothing there."""
+    field; the fields the rules walk too, when they found nothing there. Webhooks are judged
+    first, and count as rules' findings: a component only a webhook uses was compared there."""
+    hooks = list(webhook_changes(old_doc.get("webhooks") or {}, new_doc.get("webhooks") or {}))
+    yield from hooks
+    rules_found = rules_found or bool(hooks)
     for key in sorted(set(old_doc) | set(new_doc)):
         before, after = old_doc.get(key), new_doc.get(key)
-        if before == after or (rules_found and key in _RULED):
+        if before == after or key == "webhooks" or (rules_found and key in _RULED):
             continue
         at = join("", key)
         where = first_difference(before, after, at)
@@ -97,14 +104,6 @@ def document_changes(
                 else f"`{key}` describes the API; nothing in it is sent on the wire"
             )
             yield Change(Severity.DOCUMENTATION, where, f"{what}")
-        elif key == "webhooks":
-            yield Change(
-                Severity.COMPATIBLE,
-                where,
-                "webhooks changed: requests the API sends to its consumers; generated clients "
-                "do not receive them, and compat does not judge them",
-                summary="webhooks changed (not judged by compat)",
-            )
         elif key == "components":
             yield from _components(before or {}, after or {})
         else:

@@ -87,12 +87,20 @@ def strip_annotations(node: Any) -> Any:
 
 
 def compare_schemas(
-    old: Any, new: Any, pointer: str, direction: Direction, *, on_the_wire: bool = False
+    old: Any,
+    new: Any,
+    pointer: str,
+    direction: Direction,
+    *,
+    on_the_wire: bool = False,
+    breaks: str | None = None,
 ) -> list[Change]:
     """Every difference between two schemas at the same place, judged for old clients.
 
     `on_the_wire` says the value travels as text (a path, query, header or cookie
-    parameter), where the text of any number is also a valid string.
+    parameter), where the text of any number is also a valid string. `breaks` says what a
+    breaking change does, where the direction's own words name the wrong parties (a webhook:
+    Spike sends, a receiver reads).
     """
     if old == new:
         return []
@@ -109,7 +117,7 @@ def compare_schemas(
                 summary=deprecated,
             )
         ]
-    found = list(_Walker(direction, on_the_wire).compare(old_rules, new_rules, pointer))
+    found = list(_Walker(direction, on_the_wire, breaks).compare(old_rules, new_rules, pointer))
     if not found:
         found.append(Change(Severity.COMPATIBLE, pointer, f"{direction.value} schema changed"))
     return found
@@ -146,9 +154,12 @@ def _values(schema: dict[str, Any]) -> list[Any] | None:
 class _Walker:
     """Compares an old and a new schema in one direction, yielding findings."""
 
-    def __init__(self, direction: Direction, on_the_wire: bool = False) -> None:
+    def __init__(
+        self, direction: Direction, on_the_wire: bool = False, breaks: str | None = None
+    ) -> None:
         self.direction = direction
         self.on_the_wire = on_the_wire
+        self.breaks = breaks
 
     # Helpers that name the two sides for the direction ------------------------------------
     def _narrow_wide(self, old: Any, new: Any) -> tuple[Any, Any]:
@@ -169,7 +180,7 @@ class _Walker:
         example: object = None,
         kind: Kind = Kind.CHANGED,
     ) -> Change:
-        why = (
+        why = self.breaks or (
             "requests valid under the old spec are refused"
             if self._request
             else "responses can now hold what old clients reject"

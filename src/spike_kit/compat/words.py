@@ -2,7 +2,8 @@
 
 `/paths/~1providers~1{provider_slug}~1integration~1init_url/get/parameters/2/schema/maxLength`
 reads as operation "GET /providers/{provider_slug}/integration/init_url" and subject "query
-parameter `state`", which is what a changelog and a reviewer want; pointers stay in JSON.
+parameter `state`", which is what a changelog and a reviewer want; pointers stay in JSON. A
+webhook reads as "WEBHOOK spikeEvents POST": Spike calls it, so it has a name, not a path.
 """
 
 from __future__ import annotations
@@ -15,16 +16,21 @@ from spike_kit.spec_lines import split_pointer
 def describe(pointer: str, old_doc: dict[str, Any], new_doc: dict[str, Any]) -> tuple[str, str]:
     """(operation or "", subject or "") for a pointer into either spec."""
     tokens = split_pointer(pointer)
-    if len(tokens) < 3 or tokens[0] != "paths":
+    if len(tokens) < 2 or tokens[0] not in ("paths", "webhooks"):
         return "", ""
-    path, method, rest = tokens[1], tokens[2], tokens[3:]
-    operation = f"{method.upper()} {path}"
+    section, path, method, rest = tokens[0], tokens[1], (tokens[2:3] or [""])[0], tokens[3:]
+    if section == "webhooks":
+        operation = f"WEBHOOK {path} {method.upper()}".rstrip()
+    elif method:
+        operation = f"{method.upper()} {path}"
+    else:
+        return "", ""
     if not rest:
         return operation, ""
     head = rest[0]
     if head == "parameters" and len(rest) >= 2 and rest[1].isdigit():
-        parameter = _parameter(path, method, int(rest[1]), new_doc) or _parameter(
-            path, method, int(rest[1]), old_doc
+        parameter = _parameter(section, path, method, int(rest[1]), new_doc) or _parameter(
+            section, path, method, int(rest[1]), old_doc
         )
         label = (
             f"{parameter.get('in')} parameter `{parameter.get('name')}`"
@@ -48,8 +54,10 @@ def describe(pointer: str, old_doc: dict[str, Any], new_doc: dict[str, Any]) -> 
     return operation, ""
 
 
-def _parameter(path: str, method: str, index: int, doc: dict[str, Any]) -> dict[str, Any] | None:
-    item = (doc.get("paths") or {}).get(path) or {}
+def _parameter(
+    section: str, path: str, method: str, index: int, doc: dict[str, Any]
+) -> dict[str, Any] | None:
+    item = (doc.get(section) or {}).get(path) or {}
     operation = item.get(method) or {}
     parameters = [*(item.get("parameters") or []), *(operation.get("parameters") or [])]
     found = parameters[index] if index < len(parameters) else None
