@@ -96,6 +96,48 @@ def provider_slugs(integration: str) -> list[str]:
 
 INIT_URL = "/providers/{provider_slug}/integration/init_url"
 HMAC = "/auth/hmac"
+WEBHOOK = "spikeEvents"
+"""The webhook the client's `read_webhook` reads (its runtime names it too)."""
+
+
+def webhook(name: str, method: str = "post") -> dict[str, Any]:
+    """A webhook's operation, every `$ref` resolved (and its path item's parameters first)."""
+    item = (spec().get("webhooks") or {}).get(name)
+    resolved = dereference(spec(), item) if isinstance(item, dict) else None
+    if not isinstance(resolved, dict) or not isinstance(resolved.get(method), dict):
+        missing(
+            f"has no webhook `webhooks.{name}.{method}`, whose deliveries the client's "
+            "`read_webhook` reads"
+        )
+    found = dict(resolved[method])
+    found["parameters"] = [*(resolved.get("parameters") or []), *(found.get("parameters") or [])]
+    return found
+
+
+def webhook_body(name: str) -> dict[str, Any]:
+    """The webhook's JSON request body entry (schema, examples): what Spike sends."""
+    content = (webhook(name).get("requestBody") or {}).get("content") or {}
+    for media_type, entry in content.items():
+        kind = media_type.split(";", 1)[0].strip().lower()
+        if isinstance(entry, dict) and (kind == "application/json" or kind.endswith("+json")):
+            if not isinstance(entry.get("schema"), dict):
+                missing(f"the {media_type} body of webhook `{name}` has no schema")
+            return entry
+    missing(f"the body of webhook `{name}` has no JSON media type (application/json)")
+
+
+def webhook_examples(name: str) -> dict[str, Any]:
+    """Every example of the webhook's body, by name (`example`, or each of `examples`)."""
+    entry = webhook_body(name)
+    found: dict[str, Any] = {}
+    if "example" in entry:
+        found["example"] = entry["example"]
+    for key, example in (entry.get("examples") or {}).items():
+        if isinstance(example, dict) and "value" in example:
+            found[f"examples.{key}"] = example["value"]
+    if not found:
+        missing(f"the body of webhook `{name}` has no example to verify the client with")
+    return found
 
 
 def _absolute_uri(value: str) -> bool:

@@ -93,3 +93,47 @@ def test_what_the_client_suite_cannot_test_fails_in_the_specs_words(tmp_path: Pa
     )
     for test_code in ("Traceback", "KeyError", "hypothesis/core.py", "raise "):
         assert test_code not in said, said
+
+
+def test_a_spec_without_the_webhook_fails_the_webhook_suite_in_its_words(tmp_path: Path) -> None:
+    """A spec whose `webhooks` section is gone: each test of the client's webhook reader
+    fails naming what the spec lacks, never a KeyError or a silent pass."""
+    root = copy_kit(tmp_path)
+    text = (root / SPEC).read_text()
+    start, end = text.index("\nwebhooks:\n"), text.index("\ncomponents:\n")
+    (root / SPEC).write_text(text[:start] + text[end:])
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "contract_tests/client/test_webhooks.py",
+        ],
+        cwd=root,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(root / "generated"), str(root / "src")]),
+            "SPIKE_TEST_PROFILE": "gate",
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    said = result.stdout + result.stderr
+    assert result.returncode == 1, said
+    assert "4 failed" in said, said
+    assert (
+        said.count(
+            "spike.yaml: has no webhook `webhooks.spikeEvents.post`, whose deliveries the "
+            "client's `read_webhook` reads"
+        )
+        >= 4
+    ), said
+    for test_code in ("Traceback", "KeyError", "hypothesis/core.py", "raise "):
+        assert test_code not in said, said
