@@ -4,7 +4,10 @@
     python examples/service/run_with_mock.py [--port 8000] [--mock-port 8765]
 
 `python3 scripts/tox -e example` runs this. Both servers bind to 127.0.0.1; the service is
-configured from `mock.env` beside this file, aimed at the mock's actual port. It prints the
+configured from `mock.env` beside this file, aimed at the mock's actual port, and the mock
+delivers Spike's webhooks to the service's `/spike/webhooks`, signed with that file's
+`SPIKE_WEBHOOK_KEY` (a public test value), so a connection shows "Confirmed by Spike" once
+its webhook is in. It prints the
 URL to open once both answer, and stops both, by their process ids, on Ctrl-C or SIGTERM
 (exit 0), or when either of them stops by itself (exit 1, with what it said). Port 0 picks a
 free port (the browser suite does).
@@ -50,9 +53,12 @@ def _free_port() -> int:
         return port
 
 
-def _start_mock(port: int) -> tuple[subprocess.Popen[str], str]:
-    """`spike-mock --consent page` on 127.0.0.1, and its base URL once it says it is ready."""
+def _start_mock(port: int, webhook_url: str, webhook_key: str) -> tuple[subprocess.Popen[str], str]:
+    """`spike-mock --consent page` on 127.0.0.1, delivering webhooks to `webhook_url`, and its
+    base URL once it says it is ready."""
     command = [sys.executable, "-m", "spike_kit.mock", "--port", str(port), "--consent", "page"]
+    # The mock's test key, public by design, so a flag is fine here; never a real key.
+    command += ["--webhook-url", webhook_url, "--webhook-key", webhook_key]
     mock = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert mock.stdout is not None
     with selectors.DefaultSelector() as selector:
@@ -93,23 +99,23 @@ def main(argv: list[str] | None = None) -> int:
     children: list[subprocess.Popen[str] | subprocess.Popen[bytes]] = []
     status = 0
     try:
-        mock, mock_url = _start_mock(args.mock_port)
-        children.append(mock)
+        settings = read_env_file(ENV_FILE)
         port = args.port or _free_port()
         url = f"http://127.0.0.1:{port}"
-        env = {
-            **os.environ,
-            **read_env_file(ENV_FILE),
-            "SPIKE_BASE_URL": mock_url,
-            "SERVICE_PUBLIC_URL": url,
-        }
+        webhook_url = f"{url}/spike/webhooks"
+        mock, mock_url = _start_mock(args.mock_port, webhook_url, settings["SPIKE_WEBHOOK_KEY"])
+        children.append(mock)
+        env = {**os.environ, **settings, "SPIKE_BASE_URL": mock_url, "SERVICE_PUBLIC_URL": url}
         command = [sys.executable, "-m", "uvicorn", "--factory", "reference_service.app:create_app"]
         command += ["--app-dir", str(HERE), "--host", "127.0.0.1", "--port", str(port)]
         # Its log (requests included) goes to stderr: stdout says only what to open.
         service = subprocess.Popen(command, env=env, stdout=sys.stderr)
         children.append(service)
         _wait_until_answering(f"{url}/", service)
-        print(f"spike-mock (consent page) on {mock_url} [pid {mock.pid}]", flush=True)
+        print(
+            f"spike-mock (consent page) on {mock_url} [pid {mock.pid}], webhooks to {webhook_url}",
+            flush=True,
+        )
         print(f"reference service on {url} [pid {service.pid}]", flush=True)
         print(f"Open {url}/ in your browser. Ctrl-C stops both.", flush=True)
         while not stop.wait(0.2):

@@ -1,20 +1,35 @@
 """A person connects providers through the reference service, in headless Chromium: the
-"Connect" button, the mock's consent page, Allow or Deny, and the outcome page; then the back
-button and a replayed link, refused. Each step is a screenshot in reports/browser/."""
+"Connect" button, the mock's consent page, Allow or Deny, and the outcome page, which shows
+Spike's webhook confirming the connection (after a reload); then the back button and a
+replayed link, refused. Each step is a screenshot in reports/browser/."""
 
 from __future__ import annotations
+
+import time
 
 from tests import tools
 
 tools.playwright()
 
-from playwright.sync_api import Page, Request, expect  # noqa: E402
+from playwright.sync_api import Locator, Page, Request, expect  # noqa: E402
 
 from tests.browser.support import Servers, screenshot_path  # noqa: E402
+
+CONFIRMED_WITHIN = 10.0
+"""The mock delivers its webhook at Allow; the page may have been drawn before it came in."""
 
 
 def _shot(page: Page, name: str) -> None:
     page.screenshot(path=screenshot_path(name))
+
+
+def _reload_until_visible(page: Page, wanted: Locator) -> None:
+    """Reload, as a person would, until `wanted` shows (within `CONFIRMED_WITHIN`)."""
+    deadline = time.monotonic() + CONFIRMED_WITHIN
+    while not wanted.is_visible():
+        assert time.monotonic() < deadline, f"not shown within {CONFIRMED_WITHIN:g} s: {wanted}"
+        time.sleep(0.2)
+        page.reload()
 
 
 def _sign_in(page: Page, servers: Servers, user: str) -> None:
@@ -47,6 +62,10 @@ def test_allow_connects_garmin_and_the_way_back_works_once(
     expect(page.get_by_role("heading", name="Garmin is connected")).to_be_visible()
     assert page.url == f"{servers.service_url}/outcome"
     _shot(page, "04-connected")
+    _reload_until_visible(page, page.get_by_text("Confirmed by Spike"))
+    assert page.url == f"{servers.service_url}/outcome"
+    expect(page.get_by_role("heading", name="Garmin is connected")).to_be_visible()
+    _shot(page, "04b-connected-confirmed-by-spike")
 
     page.go_back()  # to the consent page: its code was used by Allow
     expect(page.get_by_role("heading", name="already answered")).to_be_visible()
@@ -62,6 +81,7 @@ def test_allow_connects_garmin_and_the_way_back_works_once(
     page.get_by_role("link", name="Back to your devices").click()
     garmin = page.get_by_role("listitem").filter(has_text="Garmin")
     expect(garmin.get_by_text("Connected")).to_be_visible()
+    expect(garmin.get_by_text("Confirmed by Spike")).to_be_visible()
     expect(page.get_by_role("button", name="Connect Garmin")).to_have_count(0)
     _shot(page, "07-devices-garmin-connected")
     assert outside == []

@@ -11,6 +11,9 @@ The flow, as the contract describes it:
 3. The callback trusts that query only through the state: signed by us, fresh, for the
    signed-in user, and used once (the replay store). Then it records the outcome and sends
    the browser on to `GET /outcome` (303), so a reload never replays the callback.
+4. Spike also POSTs a signed `provider_integration_created` event to `POST /spike/webhooks`,
+   server to server. That, not the browser's way back (which can be lost), is what marks the
+   provider "confirmed by Spike"; the pages show whether it has come.
 
 One `ApplicationClient` lives as long as the app (made in the lifespan, closed at shutdown);
 `for_user` acts for each user with a cached token. The session is a signed cookie
@@ -39,18 +42,25 @@ from spike_api_client import (
     ReplayedStateError,
     SpikeError,
     StateSigner,
+    WebhookError,
+    anew_events,
     aread_redirect_back,
+    read_webhook,
 )
 from spike_api_client.api.provider_integration import get_integration_init_url
 from starlette.middleware.sessions import SessionMiddleware
 
 from reference_service import pages
+from reference_service.connections import INTEGRATION_CREATED, Connections
 from reference_service.settings import Settings, provider_name
 
 USER_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 """The contract's `application_user_id`: what Spike accepts as our id for a user."""
 ACCESS_DENIED = "access_denied"
 SESSION_MAX_AGE = 8 * 3600
+EVENT_MAX_AGE = 4 * 86_400
+"""Events older than 4 days get no one-off work: Spike stops retrying after about 3, and
+`anew_events` remembers each event for 4.1 days, so an old copy never passes as new."""
 log = logging.getLogger(__name__)
 
 
@@ -65,10 +75,14 @@ class Service:
         # must see every claim: use a shared store (Redis, a database), or a replayed
         # callback is accepted once per process.
         self.used_states = MemoryReplayStore()
-        # Who connected what, as the redirect back reported it. Your database in real life.
-        # The redirect back can be lost (a closed tab), so the webhook Spike sends after a
-        # successful integration is the signal to trust; see WEBHOOKS below.
-        self.connected: dict[str, set[str]] = {}
+        # Who connected what: reported by the redirect back, confirmed by Spike's webhook.
+        # Your database in real life.
+        self.connections = Connections()
+        # Webhook events whose one-off work is done (claimed by `anew_events`), kept apart
+        # from the states: its entries live for days. Shared across processes, like the other.
+        self.handled_events = MemoryReplayStore()
+        # Welcome messages sent: stands for your mailer, the one-off work done per connection.
+        self.welcomes: list[tuple[str, str]] = []
         self._spike: ApplicationClient | None = None
 
     @property
@@ -114,9 +128,8 @@ async def home(request: Request) -> Response:
     if user is None:
         return _html(pages.sign_in())
     service = _service(request)
-    mine = service.connected.get(user, set())
     rows = [
-        pages.ProviderRow(slug, provider_name(slug), slug in mine)
+        pages.ProviderRow(slug, provider_name(slug), service.connections.status(user, slug))
         for slug in service.settings.providers
     ]
     return _html(pages.connections(user, rows))
@@ -188,8 +201,8 @@ async def callback(request: Request) -> Response:
         return _html(pages.outcome(pages.refused(reason), user), 403)
     name = provider_name(outcome.provider_slug)
     if isinstance(outcome, Connected):
-        service.connected.setdefault(user, set()).add(outcome.provider_slug)
-        result = pages.connected(name)
+        service.connections.reported(user, outcome.provider_slug)
+        result = pages.connected(name, outcome.provider_slug)
     elif outcome.error == ACCESS_DENIED:
         result = pages.declined(name)
     else:
@@ -203,15 +216,38 @@ async def show_outcome(request: Request) -> Response:
     saved = request.session.get("outcome")
     if not isinstance(saved, dict):
         return _home()
-    return _html(pages.outcome(pages.Outcome(**saved), _user(request)))
+    user = _user(request)
+    result = pages.Outcome(**saved)
+    status = None
+    if result.kind == "connected" and user is not None:  # has Spike confirmed it yet?
+        status = _service(request).connections.status(user, result.provider_slug)
+    return _html(pages.outcome(result, user, status))
 
 
-# WEBHOOKS: Spike also tells the service directly, server to server, with a signed POST to
-# the application's webhook URL (`provider_integration_created` after a successful
-# integration, `record_change` when data arrives, `provider_integration_deleted`). Since a
-# browser may never come back, that event is what a service should trust to mark a provider
-# connected. The receiver belongs here, as `POST /spike/webhooks`, once the client can verify
-# Spike's signature (the kit's webhooks work); do not write your own check meanwhile.
+async def spike_webhooks(request: Request) -> Response:
+    """Spike's events, server to server: verified, stored, and answered 200 at once.
+
+    Spike counts only a 200 within 30 s as received and retries anything else for about 3
+    days, so this stores and answers; slow work (fetching a `record_change`'s data) belongs
+    in a queue. Retries and copies of a genuine delivery verify again: storing is
+    idempotent, and one-off work is claimed per event first, so it happens at most once.
+    `read_webhook` refuses a body over the contract's cap (10 MiB), but `request.body()` has
+    read it by then: cap request bodies at your proxy or server too.
+    """
+    service = _service(request)
+    try:  # the body exactly as received: the signature covers those bytes
+        events = read_webhook(await request.body(), request.headers, service.settings.webhook_key)
+    except WebhookError as refused:  # forged, changed on the way, too large, not the contract's
+        log.warning("refused a webhook delivery (%s): %s", refused.status, refused)
+        return Response(status_code=refused.status)
+    for event in events:
+        service.connections.store(event)
+        if not event.is_known_type:  # Spike adds event types: keep them, handle them later
+            log.info("kept an event of a type this service does not handle: %r", event.event_type)
+    for event in await anew_events(events, service.handled_events, max_age=EVENT_MAX_AGE):
+        if event.event_type == INTEGRATION_CREATED:
+            service.welcomes.append((event.application_user_id, event.provider_slug))
+    return Response(status_code=200)
 
 
 def create_app(environ: Mapping[str, str] | None = None) -> FastAPI:
@@ -241,4 +277,5 @@ def create_app(environ: Mapping[str, str] | None = None) -> FastAPI:
     app.add_api_route("/connect/{provider}", connect, methods=["POST"])
     app.add_api_route("/spike/callback", callback, methods=["GET"])
     app.add_api_route("/outcome", show_outcome, methods=["GET"])
+    app.add_api_route("/spike/webhooks", spike_webhooks, methods=["POST"])
     return app

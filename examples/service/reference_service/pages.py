@@ -1,7 +1,8 @@
 """What the person sees: plain HTML, every value escaped, forms that work without JavaScript.
 
 A real service has its own templates; these show what each page must say. The outcome pages
-speak of what happened to the person's data, not of states and redirects.
+speak of what happened to the person's data, not of states and redirects; a connection says
+whether Spike confirmed it (its webhook), since the browser's word alone can be lost.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+
+from reference_service.connections import Status
 
 _STYLE = """
 body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f8fafc;color:#0f172a}
@@ -25,6 +28,8 @@ background:#2563eb;color:#fff;cursor:pointer}
 header button{background:transparent;border-color:#94a3b8}
 input{font:inherit;padding:.4rem .6rem;border:1px solid #94a3b8;border-radius:6px;margin:0 .5rem}
 .connected{color:#15803d;font-weight:600}
+.waiting{color:#b45309}
+small{display:block;font-weight:400;color:#475569}
 .notice{padding:1rem 1.25rem;border-radius:8px;border:1px solid}
 .good{background:#f0fdf4;border-color:#86efac}
 .bad{background:#fef2f2;border-color:#fca5a5}
@@ -67,17 +72,33 @@ def sign_in(problem: str | None = None) -> str:
 class ProviderRow:
     slug: str
     name: str
-    connected: bool
+    status: Status
+
+
+def confirmation(status: Status) -> str:
+    """Whether Spike confirmed a connection the person made (`data-confirmed` for tests)."""
+    if status is Status.CONFIRMED:
+        return '<small data-confirmed="yes">Confirmed by Spike</small>'
+    return (
+        '<small class="waiting" data-confirmed="no">Waiting for Spike to confirm it: '
+        "reload in a moment</small>"
+    )
+
+
+def _connect_button(row: ProviderRow) -> str:
+    return (
+        f'<form method="post" action="/connect/{escape(row.slug)}">'
+        f'<button type="submit">Connect {escape(row.name)}</button></form>'
+    )
 
 
 def connections(user: str, rows: Iterable[ProviderRow]) -> str:
     items = "".join(
         f"<li><span>{escape(row.name)}</span>"
         + (
-            '<span class="connected">Connected</span>'
-            if row.connected
-            else f'<form method="post" action="/connect/{escape(row.slug)}">'
-            f'<button type="submit">Connect {escape(row.name)}</button></form>'
+            _connect_button(row)
+            if row.status is Status.NOT_CONNECTED
+            else f'<span class="connected">Connected{confirmation(row.status)}</span>'
         )
         + "</li>"
         for row in rows
@@ -100,13 +121,16 @@ class Outcome:
     no) or `refused` (this service would not accept the way back)."""
     title: str
     text: str
+    provider_slug: str = ""
+    """The provider of a `connected` outcome, whose confirmation by Spike the page shows."""
 
 
-def connected(provider: str) -> Outcome:
+def connected(provider: str, slug: str) -> Outcome:
     return Outcome(
         "connected",
         f"{provider} is connected",
         f"We can now receive your {provider} data through Spike. Nothing else is needed.",
+        slug,
     )
 
 
@@ -148,11 +172,13 @@ def refused(reason: str) -> Outcome:
 _TONE = {"connected": "good", "declined": "neutral", "failed": "bad", "refused": "bad"}
 
 
-def outcome(result: Outcome, user: str | None) -> str:
+def outcome(result: Outcome, user: str | None, status: Status | None = None) -> str:
+    """`status`: for a `connected` outcome, whether Spike has confirmed it yet."""
+    confirmed = confirmation(status) if status is not None else ""
     return page(
         result.title,
         f'<div class="notice {_TONE[result.kind]}" data-outcome="{escape(result.kind)}">'
-        f"<h1>{escape(result.title)}</h1><p>{escape(result.text)}</p></div>"
+        f"<h1>{escape(result.title)}</h1><p>{escape(result.text)}</p>{confirmed}</div>"
         '<p><a href="/">Back to your devices</a></p>',
         user,
     )

@@ -1,8 +1,9 @@
 """The service's configuration, all from the environment, checked once at start-up.
 
 Spike's own settings (`SPIKE_APPLICATION_ID`, `SPIKE_HMAC_KEY`, `SPIKE_BASE_URL`) are read by
-`ApplicationClient.from_env()`; the rest is the service's. A missing or unusable value stops
-the service at start with a sentence naming the variable, rather than at the first click.
+`ApplicationClient.from_env()`; the rest (Spike's webhook key among them) here. A missing or
+unusable value stops the service at start with a sentence naming the variable, rather than at
+the first click or the first webhook.
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ def _key(env: Mapping[str, str], name: str) -> str:
     return value
 
 
+def _webhook_key(env: Mapping[str, str]) -> str:
+    """Spike generates this key, so its length is not ours to require; only a value copied
+    with spaces or a newline around it is refused here, rather than at every delivery."""
+    value = env.get("SPIKE_WEBHOOK_KEY", "")
+    if not value or value != value.strip():
+        raise ConfigError(
+            "set SPIKE_WEBHOOK_KEY to the Webhook Signature Key from Spike's admin console "
+            "(without spaces or a newline around it)"
+        )
+    return value
+
+
 def _public_url(env: Mapping[str, str]) -> str:
     value = env.get("SERVICE_PUBLIC_URL", "").rstrip("/")
     parts = urlsplit(value)
@@ -80,6 +93,9 @@ class Settings:
     state_key: signs the `state` of each flow (`SERVICE_STATE_KEY`); a key of its own, never
         Spike's HMAC key.
     session_key: signs the session cookie (`SERVICE_SESSION_KEY`).
+    webhook_key: checks the signature of Spike's webhook deliveries (`SPIKE_WEBHOOK_KEY`):
+        the admin console's "Webhook Signature Key", which is not the HMAC key. Spike POSTs
+        to the application's webhook URL, set in the console to `<public_url>/spike/webhooks`.
     providers: the providers offered (`SERVICE_PROVIDERS`, comma-separated slugs).
     redirect_hosts: hosts, besides Spike's, that a returned consent URL may point at
         (`SPIKE_REDIRECT_HOSTS`, comma-separated; `127.0.0.1:*` for the mock). Newer clients
@@ -89,6 +105,7 @@ class Settings:
     public_url: str
     state_key: str
     session_key: str
+    webhook_key: str
     providers: tuple[str, ...]
     redirect_hosts: tuple[str, ...]
 
@@ -101,6 +118,7 @@ class Settings:
             public_url=_public_url(env),
             state_key=_key(env, "SERVICE_STATE_KEY"),
             session_key=_key(env, "SERVICE_SESSION_KEY"),
+            webhook_key=_webhook_key(env),
             providers=_providers(env),
             redirect_hosts=hosts,
         )

@@ -10,49 +10,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import pytest
+from browser_steps import ALLOW, DENY, answer, come_back, consent_url, outcome_of, sign_in
 from reference_service.app import create_app
 from reference_service.settings import ConfigError
-
-ALLOW, DENY = "allow", "deny"
-
-
-def sign_in(service: httpx.Client, user: str) -> None:
-    response = service.post("/sign-in", data={"user_id": user})
-    assert response.status_code == 303
-
-
-def consent_url(service: httpx.Client, provider: str) -> str:
-    """Click "Connect <provider>": the service sends the browser to Spike's consent URL."""
-    response = service.post(f"/connect/{provider}")
-    assert response.status_code == 303, response.text
-    return response.headers["location"]
-
-
-def answer(browser: httpx.Client, url: str, decision: str) -> str:
-    """The person answers the mock's consent page; the path and query the browser comes
-    back to at the service."""
-    page = browser.get(url)
-    assert page.status_code == 200
-    back = browser.post(url, data={"decision": decision})
-    assert back.status_code == 303, back.text
-    location = urlsplit(back.headers["location"])
-    assert f"{location.scheme}://{location.netloc}" == str(browser.base_url).rstrip("/")
-    return f"{location.path}?{location.query}"
-
-
-def come_back(service: httpx.Client, callback: str) -> httpx.Response:
-    """The browser returns to the callback and follows it to the outcome page."""
-    response = service.get(callback)
-    if response.status_code != 303:
-        return response
-    assert response.headers["location"] == "/outcome"
-    return service.get("/outcome")
-
-
-def outcome_of(response: httpx.Response) -> str:
-    marker = 'data-outcome="'
-    assert marker in response.text, response.text
-    return response.text.split(marker, 1)[1].split('"', 1)[0]
 
 
 def test_signed_out_a_person_is_asked_to_sign_in(service: httpx.Client) -> None:
@@ -154,6 +114,8 @@ def test_only_offered_providers_and_valid_user_ids(service: httpx.Client) -> Non
         ("SERVICE_SESSION_KEY", "", "SERVICE_SESSION_KEY to a secret of at least 16 bytes"),
         ("SERVICE_PUBLIC_URL", "127.0.0.1:8000", "set SERVICE_PUBLIC_URL"),
         ("SERVICE_PROVIDERS", "garmin,Not A Slug", "SERVICE_PROVIDERS is a comma-separated"),
+        ("SPIKE_WEBHOOK_KEY", "", "set SPIKE_WEBHOOK_KEY to the Webhook Signature Key"),
+        ("SPIKE_WEBHOOK_KEY", "copied-with-a-newline\n", "without spaces or a newline"),
     ],
 )
 def test_a_bad_setting_stops_the_service_with_its_name(
@@ -167,3 +129,4 @@ def test_the_keys_stay_out_of_the_settings_repr(base_env: dict[str, str]) -> Non
     settings = create_app(base_env).state.service.settings
     assert base_env["SERVICE_STATE_KEY"] not in repr(settings)
     assert base_env["SERVICE_SESSION_KEY"] not in repr(settings)
+    assert base_env["SPIKE_WEBHOOK_KEY"] not in repr(settings)
