@@ -79,7 +79,7 @@ def test_the_page_fetches_nothing_when_viewed(page: str) -> None:
 
 def test_the_command_says_what_it_wrote(built: Built) -> None:
     assert "wrote site/index.html" in built.said
-    assert "2 operations; After consent: the redirect back; Providers" in built.said
+    assert "2 operations; 1 webhook; After consent: the redirect back; Providers" in built.said
     assert [path.name for path in built.out.parent.iterdir()] == ["index.html"]  # no leftovers
 
 

@@ -71,6 +71,15 @@ TOKEN_RESPONSE_REF = "$ref: '#/components/schemas/HmacTokenResponse'"
 OPERATION_ID = "operationId: getIntegrationInitUrl"
 PROBLEM_VALUE = "        value:\n          description: The offending value, of any JSON type.\n"
 SCHEMAS = "  schemas:\n    ProviderSlug:\n"
+AS_OPENAPI_30 = (
+    ("openapi: 3.1.0", "openapi: 3.0.3"),
+    *(
+        (f"type: [{kind}, 'null']\n", f"type: {kind}\n          nullable: true\n")
+        for kind in ("array", "array", "string", "string")
+    ),
+)
+"""Our spec in OpenAPI 3.0's words: its version, and 3.0's `nullable` where the webhook's
+event fields say `type: [x, 'null']`."""
 
 CASES: tuple[SpecCase, ...] = (
     # The four edits of the issue's table.
@@ -291,7 +300,7 @@ CASES: tuple[SpecCase, ...] = (
     SpecCase(
         "openapi-30-type-list",
         (
-            ("openapi: 3.1.0", "openapi: 3.0.3"),
+            *AS_OPENAPI_30,
             (STATE_TYPE, STATE_TYPE.replace("type: string", "type: [string, 'null']")),
         ),
         fault="in OpenAPI 3.0, `type` names one type",

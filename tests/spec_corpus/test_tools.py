@@ -28,7 +28,7 @@ from spike_kit.mock.transports import SyncASGITransport
 from spike_kit.release import build, version
 from spike_kit.spec import SpecLoadError
 from tests.gate.kit_copy import copy_kit
-from tests.spec_corpus.cases import BROKEN, BY_NAME, SLACK, SpecCase
+from tests.spec_corpus.cases import AS_OPENAPI_30, BROKEN, BY_NAME, SLACK, SpecCase
 
 Main = Callable[[list[str]], int]
 TOOLS: dict[str, Main] = {
@@ -271,7 +271,9 @@ def test_the_mock_refuses_a_spec_it_would_answer_wrongly(
 
 def test_the_mock_accepts_null_where_an_openapi_30_spec_says_nullable(tmp_path: Path) -> None:
     """OpenAPI 3.0 `nullable: true` admits null (3.1 spells it `type: [x, 'null']`)."""
-    text = BY_NAME["date-version"].data().decode().replace("openapi: 3.1.0", "openapi: 3.0.3", 1)
+    text = BY_NAME["date-version"].data().decode()
+    for before, after in AS_OPENAPI_30:
+        text = text.replace(before, after, 1)
     old = "        uts:\n          type: integer\n"
     assert old in text
     text = text.replace(old, old + "          nullable: true\n", 1)
