@@ -72,8 +72,10 @@ _TIME_FIELDS: tuple[str, ...] = tuple(
     if rule.get("format") == "date-time"
 )
 _RFC3339 = re.compile(
-    r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})", re.ASCII
+    r"(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
 )
+"""RFC 3339's date-time, as the contract's `format: date-time` allows it: `t` and `z` in
+either case and any number of fractional digits (Spike writes nine)."""
 
 WebhookKey: TypeAlias = str | bytes | Secret[str] | Secret[bytes]
 Headers: TypeAlias = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
@@ -386,13 +388,17 @@ def _events(data: Any) -> list[ReceivedEvent]:
         raise WebhookShapeError(f"{where} breaks the contract's `{rule}` rule")
     events = []
     for index, item in enumerate(data):
-        for name in _TIME_FIELDS:  # what the model's `fromisoformat` reads, checked first
+        readable = dict(item)
+        for name in _TIME_FIELDS:  # as the model's `fromisoformat` reads it; the text is kept
             value = item.get(name)
-            if value is not None and not _RFC3339.fullmatch(value):
-                raise WebhookShapeError(f"{index}/{name} is not an RFC 3339 time (T, Z upper-case)")
+            if value is not None:
+                found = _RFC3339.fullmatch(value)
+                if found is None:
+                    raise WebhookShapeError(f"{index}/{name} is not an RFC 3339 time")
+                readable[name] = _iso(*found.groups())
         try:
-            model = WebhookEvent.from_dict(item)
-        except (TypeError, ValueError):
+            model = WebhookEvent.from_dict(readable)
+        except (TypeError, ValueError):  # year 0000 or a leap second: beyond Python's datetime
             raise WebhookShapeError(f"{index} holds a time this client cannot read") from None
         events.append(ReceivedEvent(model, item["timestamp"], item))
     return events
@@ -408,7 +414,13 @@ def _nanoseconds(text: str) -> int:
     found = _RFC3339.fullmatch(text)
     if found is None:
         raise ValueError("not an RFC 3339 time")
-    whole, fraction, zone = found.groups()
-    zone = "+00:00" if zone == "Z" else zone
-    seconds = (datetime.fromisoformat(whole + zone) - _EPOCH) // timedelta(seconds=1)
-    return seconds * 1_000_000_000 + int((fraction or "").ljust(9, "0"))
+    day, time, fraction, zone = found.groups()
+    seconds = (datetime.fromisoformat(_iso(day, time, None, zone)) - _EPOCH) // timedelta(seconds=1)
+    return seconds * 1_000_000_000 + int((fraction or "")[:9].ljust(9, "0"))
+
+
+def _iso(day: str, time: str, fraction: str | None, zone: str) -> str:
+    """One RFC 3339 time as `datetime.fromisoformat` reads it: `T`, `+00:00`, and at most
+    nine fractional digits (a datetime keeps six; nanoseconds come from the text)."""
+    zone = "+00:00" if zone in ("Z", "z") else zone
+    return f"{day}T{time}{'.' + fraction[:9] if fraction else ''}{zone}"
