@@ -1,4 +1,4 @@
-"""Programs from outside Python that some suites need (Chromium, Redocly's CLI): found, or
+"""Programs from outside Python that some suites need (Chromium, Redocly's CLI, wrk): found, or
 the test is skipped with the reason and what installs it. In CI (`CI` set) a missing program
 fails the test instead, so a suite never passes there by skipping: tox installs them
 (`scripts/npm_tools`, `scripts/system_packages`)."""
@@ -52,3 +52,14 @@ def playwright() -> None:
         import playwright.sync_api  # noqa: F401
     except ModuleNotFoundError:
         _missing("Playwright is not installed: pip install '.[browser]' (tox -e py has it)")
+
+
+def wrk() -> str:
+    """wrk, the load generator of the mock-vs-Prism benchmark (Debian's `wrk`)."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    _missing(
+        "wrk is not installed: `apt-get install wrk`; `python3 scripts/tox -e py` installs it "
+        "when run as root"
+    )

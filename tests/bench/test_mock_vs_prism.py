@@ -4,13 +4,13 @@ asserted: a benchmark prints them, a test only checks that it works."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from spike_kit.bench import mock_vs_prism
 from spike_kit.bench.mock_vs_prism import NO_WRK, parse_wrk
+from tests import tools
 
 WRK_OUTPUT = """\
 Running 5s test @ http://127.0.0.1:8765/v3/providers/garmin/integration/init_url?state=bench
@@ -64,12 +64,13 @@ def test_missing_wrk_is_one_sentence(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert "apt-get install wrk" in NO_WRK
 
 
-needs_wrk = pytest.mark.skipif(
-    shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)"
-)
+@pytest.fixture
+def needs_wrk() -> None:
+    """The runs below need wrk: skipped without it, failed without it in CI."""
+    tools.wrk()
 
 
-@needs_wrk
+@pytest.mark.usefixtures("needs_wrk")
 def test_a_short_run_prints_every_row_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
     status = mock_vs_prism.main(
         ["--seconds", "1", "--connections", "4", "--rows", "raw,mock,workers", "--prism", "/nope"]
@@ -82,7 +83,7 @@ def test_a_short_run_prints_every_row_asked_for(capsys: pytest.CaptureFixture[st
     assert len(rows) == 4  # the header and three rows
 
 
-@needs_wrk
+@pytest.mark.usefixtures("needs_wrk")
 def test_a_prism_that_is_not_there_is_a_row_that_says_so(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -90,7 +91,7 @@ def test_a_prism_that_is_not_there_is_a_row_that_says_so(
     assert "did not start" in capsys.readouterr().out
 
 
-@needs_wrk
+@pytest.mark.usefixtures("needs_wrk")
 def test_a_short_soak_prints_memory_start_middle_end(capsys: pytest.CaptureFixture[str]) -> None:
     status = mock_vs_prism.main(["--soak", "2", "--connections", "4"])
     out = capsys.readouterr().out
